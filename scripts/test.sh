@@ -10,21 +10,10 @@ results=.tmp/test-results
 rm -rf "$results"; mkdir -p "$results"
 plane_dir=.tmp/test-plane
 
-# The shared plane lives in a foreground process we own, so its processes are reaped on stop.
-npx tsx test/cluster/cli.ts up --foreground --dir "$plane_dir" >"$results/plane.log" 2>&1 &
-plane_pid=$!
-cleanup() { kill -TERM "$plane_pid" 2>/dev/null && wait "$plane_pid" 2>/dev/null; }
-trap cleanup EXIT
-for _ in $(seq 1 1200); do
-  [[ -f "$plane_dir/plane.json" ]] && break
-  kill -0 "$plane_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ ! -f "$plane_dir/plane.json" ]]; then
-  cat "$results/plane.log"; echo "the local control plane did not start"; echo "0 passed, 1 failed"; exit 1
-fi
-grep -E 'up in' "$results/plane.log" || true
-export MODELROLLOUT_PLANE="$PWD/$plane_dir/plane.json"
+source scripts/lib/plane.sh
+t0=$SECONDS
+start_plane "$plane_dir" "$results/plane.log" || { echo "0 passed, 1 failed"; exit 1; }
+echo "control plane up in $((SECONDS - t0)) s"
 
 passed=0 failed=0 skipped=0
 count() { # name, exit code, passed, failed, skipped
@@ -35,6 +24,8 @@ count() { # name, exit code, passed, failed, skipped
 # Static checks count as tests: a type error or lint error fails the run.
 npx tsc -p tsconfig.json --noEmit >"$results/typecheck.log" 2>&1; rc=$?
 cat "$results/typecheck.log"; count typecheck $rc $((rc == 0)) $((rc != 0)) 0
+npm run -s lint >"$results/lint.log" 2>&1; rc=$?
+cat "$results/lint.log"; count lint $rc $((rc == 0)) $((rc != 0)) 0
 
 npx ava --tap "$@" | tee "$results/ava.tap"; rc=${PIPESTATUS[0]}
 p=$(awk '/^# pass/{print $3}' "$results/ava.tap"); f=$(awk '/^# fail/{print $3}' "$results/ava.tap")
