@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { runEntry } from './run-entry.js';
 
-await runEntry('operator/src/plugin/main.ts');
+await runEntry('operator/src/plugin/cli.ts');

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +14,8 @@ export interface KubeBinaries {
 
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/build-kube-binaries.sh');
 let cached: KubeBinaries | undefined;
+const CACHE_MARKER_DIR =
+  process.env.MODELROLLOUT_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'modelrollout');
 
 /**
  * Builds the binaries that are missing from the cache (progress goes to stderr) and returns their
@@ -19,9 +23,11 @@ let cached: KubeBinaries | undefined;
  */
 export function ensureKubeBinaries(): KubeBinaries {
   if (cached) return cached;
-  const result = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  // A cold build takes minutes: show its progress; a warm cache stays quiet.
+  const cold = !fs.existsSync(CACHE_MARKER_DIR) || fs.readdirSync(CACHE_MARKER_DIR).length < 3;
+  const result = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', cold ? 'inherit' : 'pipe'], encoding: 'utf8' });
   if (result.status !== 0) {
-    throw new Error(`building the Kubernetes binaries failed (exit ${result.status}); see the messages above`);
+    throw new Error(`building the Kubernetes binaries failed (exit ${result.status}):\n${result.stderr ?? ''}`);
   }
   const vars = Object.fromEntries(
     result.stdout
