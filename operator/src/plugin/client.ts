@@ -19,7 +19,11 @@ export interface ModelDeploymentClient {
   patch(name: string, patch: Record<string, unknown>): Promise<ModelDeployment>;
 }
 
-export function kubeClient(opts: { kubeconfig?: string; namespace?: string; context?: string }): ModelDeploymentClient {
+export function kubeClient(opts: {
+  kubeconfig?: string;
+  namespace?: string;
+  context?: string;
+}): ModelDeploymentClient {
   const kc = new KubeConfig();
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();

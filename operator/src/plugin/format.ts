@@ -53,7 +53,9 @@ export function statusView(md: ModelDeployment, now: Date): string {
     `Master:      ${variant(s.master)}`,
     `Candidate:   ${variant(s.candidate)}`,
     `Traffic:     weight ${s.canaryWeight ?? 0}%, mirror ${s.mirrorPercent ?? 0}%` +
-      (steps.length && s.phase === 'Canary' ? `, step ${(s.currentStep ?? 0) + 1}/${steps.length} [${steps.join(', ')}]` : ''),
+      (steps.length && s.phase === 'Canary'
+        ? `, step ${(s.currentStep ?? 0) + 1}/${steps.length} [${steps.join(', ')}]`
+        : ''),
     `Checks:      ${s.failedChecks ?? 0}/${md.spec.analysis.failureLimit ?? '-'} failed, ` +
       `${s.inconclusiveChecks ?? 0}/${md.spec.analysis.inconclusiveLimit ?? '-'} inconclusive`,
   ];
@@ -65,13 +67,25 @@ export function statusView(md: ModelDeployment, now: Date): string {
       table(
         ['CHECK', 'CANDIDATE', 'MASTER', 'THRESHOLD', 'SAMPLES', 'VERDICT', 'REASON'],
         s.lastAnalysis.checks.map((c) => [
-          c.name, num(c.candidate), num(c.master), c.threshold, String(c.samples), c.verdict, c.reason ?? '',
+          c.name,
+          num(c.candidate),
+          num(c.master),
+          c.threshold,
+          String(c.samples),
+          c.verdict,
+          c.reason ?? '',
         ]),
       ),
     );
   }
   if (s.conditions?.length) {
-    lines.push('', table(['CONDITION', 'STATUS', 'REASON', 'MESSAGE'], s.conditions.map((c) => [c.type, c.status, c.reason, c.message])));
+    lines.push(
+      '',
+      table(
+        ['CONDITION', 'STATUS', 'REASON', 'MESSAGE'],
+        s.conditions.map((c) => [c.type, c.status, c.reason, c.message]),
+      ),
+    );
   }
   return lines.join('\n');
 }

@@ -17,7 +17,11 @@ commands:
   resume NAME     continue a paused rollout
   retry NAME      roll out again a version that failed`;
 
-export async function pluginMain(argv: string[], client?: ModelDeploymentClient, out = process.stdout): Promise<number> {
+export async function pluginMain(
+  argv: string[],
+  client?: ModelDeploymentClient,
+  out: { write(text: string): unknown } = process.stdout,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({

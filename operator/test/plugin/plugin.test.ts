@@ -38,7 +38,7 @@ async function setup(phase: string) {
   );
   const run = async (...args: string[]) => {
     let out = '';
-    const sink = { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
+    const sink = { write: (s: string) => (out += s) };
     const code = await pluginMain([...args, '-n', namespace, '--kubeconfig', plane.kubeconfig], undefined, sink);
     return { code, out };
   };
