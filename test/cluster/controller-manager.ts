@@ -3,12 +3,14 @@ import { waitHealthy } from './http-probe.js';
 import { freePort } from './ports.js';
 import { startProcess, tail, type ManagedProcess } from './process.js';
 
-/** The controllers a cluster needs for Deployments, Services, garbage collection and namespaces. */
+/**
+ * The controllers a cluster needs for Deployments, garbage collection and namespaces. The endpoint
+ * controllers are left out: pods here have loopback IPs, which the API server refuses in
+ * Endpoints/EndpointSlices; the local pod runner routes Services from ready pods itself.
+ */
 export const CONTROLLERS = [
   'deployment-controller',
   'replicaset-controller',
-  'endpoints-controller',
-  'endpointslice-controller',
   'garbage-collector-controller',
   'namespace-controller',
   'serviceaccount-controller',
