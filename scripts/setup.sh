@@ -31,7 +31,16 @@ fi
 
 bash scripts/build-kube-binaries.sh >/dev/null
 
-if [[ -x scripts/train-models.sh ]]; then
-  bash scripts/train-models.sh
+# Model artifacts: trained when missing or older than their config or the model code.
+stale=0
+newest_src="$(find model-server/src/model model-server/src/train -name '*.ts' -newer model-server/artifacts/.trained 2>/dev/null | head -1 || true)"
+[[ -f model-server/artifacts/.trained && -z "$newest_src" ]] || stale=1
+for config in model-server/config/*.yml; do
+  [[ model-server/artifacts/$(basename "$config" .yml).json -nt "$config" ]] || stale=1
+done
+if ((stale)); then
+  log "training the model artifacts"
+  bash scripts/train-models.sh >/dev/null
+  touch model-server/artifacts/.trained
 fi
 log "ready"

@@ -1,0 +1,45 @@
+import test from 'ava';
+import { fastSpec, MODELS, modelSpec, withEnvironment } from './environment.js';
+import { startTraffic, waitUntilServing } from './traffic.js';
+
+const NAME = 'house-price';
+
+test.serial('shadow → canary → promote: master serves v2, candidate gone, history updated', async (t) => {
+  await withEnvironment('e2e-happy', async (env) => {
+    await env.create(NAME, fastSpec(env));
+    const idle = await env.waitUntil(
+      NAME,
+      'master v1 ready',
+      (md) => (md.status?.master?.readyReplicas ?? 0) >= 1,
+    );
+    t.is(idle.status?.master?.version, MODELS.v1.version);
+    const address = env.runner.serviceAddress(env.namespace, NAME, 'http');
+    await waitUntilServing(address);
+    const traffic = startTraffic(address);
+    try {
+      const started = Date.now();
+      await env.patch(NAME, { spec: { model: modelSpec(MODELS.v2) } });
+      await env.waitForPhase(NAME, ['Shadowing'], 120_000);
+      await env.waitForPhase(NAME, ['Canary'], 120_000);
+      const done = await env.waitForPhase(NAME, ['Succeeded', 'Failed'], 240_000);
+      t.log(
+        `rollout took ${((Date.now() - started) / 1000).toFixed(0)} s; traffic ${JSON.stringify(traffic.stats)}`,
+      );
+      t.is(done.status?.phase, 'Succeeded', done.status?.message);
+      t.is(done.status?.master?.version, MODELS.v2.version);
+      t.is(done.status?.candidate, undefined);
+      t.is(done.status?.history?.[0]?.version, MODELS.v2.version);
+      t.is(done.status?.history?.[0]?.outcome, 'Promoted');
+      t.true((done.status?.lastAnalysis?.checks ?? []).every((c) => c.verdict === 'pass'));
+      const events = await env.events(NAME);
+      t.true(
+        events.some((e) => e.startsWith('Promoted')),
+        events.join('\n'),
+      );
+    } finally {
+      await traffic.stop();
+    }
+    t.is(traffic.stats.errors, 0);
+    t.deepEqual(Object.keys(traffic.stats.byStatus), ['200']);
+  });
+});
