@@ -1,0 +1,127 @@
+/** UpstreamClient over undici keep-alive Pools: one pool per dialled origin and traffic kind. */
+import { Pool, type Dispatcher } from 'undici';
+import {
+  UpstreamError,
+  type UpstreamClient,
+  type UpstreamClientOptions,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream.js';
+
+interface PoolEntry {
+  pool: Pool;
+  lastUsed: number;
+}
+
+const CONNECT_TIMEOUT_MS = 2_000;
+
+/** Pooled HTTP/1.1 client for model-server upstreams. */
+export class UndiciUpstreamClient implements UpstreamClient {
+  private readonly pools = new Map<string, PoolEntry>();
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly resolveOrigin: (baseUrl: string) => string;
+  private readonly liveConnections: number;
+  private readonly mirrorConnections: number;
+  private readonly idlePoolCloseMs: number;
+  private readonly maxResponseBytes: number;
+
+  constructor(options: UpstreamClientOptions = {}) {
+    this.resolveOrigin = options.resolveOrigin ?? ((u) => u);
+    this.liveConnections = options.liveConnections ?? 256;
+    this.mirrorConnections = options.mirrorConnections ?? 100;
+    this.idlePoolCloseMs = options.idlePoolCloseMs ?? 60_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
+    this.sweeper = setInterval(() => this.closeIdlePools(), Math.min(this.idlePoolCloseMs, 30_000));
+    this.sweeper.unref();
+  }
+
+  send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const origin = this.resolveOrigin(request.baseUrl);
+    const pool = this.poolFor(origin, request.traffic);
+    const where = `${origin}${request.path}`;
+    // dispatch() with a handler instead of request(): no body stream and no AbortController per
+    // call; the answer is small and collected whole anyway.
+    return new Promise<UpstreamResponse>((resolve, reject) => {
+      let controller: Dispatcher.DispatchController | undefined;
+      let settled = false;
+      let status = 0;
+      let headers: Record<string, string | string[] | undefined> = {};
+      const chunks: Buffer[] = [];
+      const settle = (error: UpstreamError | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) return reject(error);
+        resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
+      };
+      const timer = setTimeout(() => {
+        const error = new UpstreamError('timeout', `${where}: no answer within ${request.timeoutMs} ms`);
+        settle(error);
+        controller?.abort(error); // a call still queued in the pool is aborted when it starts
+      }, request.timeoutMs);
+      pool.dispatch(
+        { path: request.path, method: request.method, headers: request.headers, body: request.body },
+        {
+          onRequestStart: (c) => {
+            controller = c;
+            if (settled) c.abort(new UpstreamError('timeout', `${where}: deadline passed while queued`));
+          },
+          onResponseStart: (_c, statusCode, responseHeaders) => {
+            status = statusCode;
+            headers = responseHeaders;
+          },
+          onResponseData: (_c, chunk) => {
+            chunks.push(chunk);
+          },
+          onResponseEnd: () => settle(null),
+          onResponseError: (_c, err) => {
+            const code = (err as { code?: string }).code;
+            settle(new UpstreamError('connect', `${where}: ${code ?? err.message}`));
+          },
+        },
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    const pools = [...this.pools.values()].map((e) => e.pool);
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
+  }
+
+  private poolFor(origin: string, traffic: 'live' | 'mirror'): Pool {
+    const key = `${traffic} ${origin}`;
+    let entry = this.pools.get(key);
+    if (!entry) {
+      entry = {
+        pool: new Pool(origin, {
+          connections: traffic === 'live' ? this.liveConnections : this.mirrorConnections,
+          pipelining: traffic === 'mirror' ? Number(process.env.EXP_MIRROR_PIPELINING ?? 1) : 1,
+          keepAliveTimeout: 10_000,
+          connectTimeout: CONNECT_TIMEOUT_MS,
+          maxResponseSize: this.maxResponseBytes,
+        }),
+        lastUsed: 0,
+      };
+      this.pools.set(key, entry);
+    }
+    entry.lastUsed = Date.now();
+    return entry.pool;
+  }
+
+  private closeIdlePools(): void {
+    const cutoff = Date.now() - this.idlePoolCloseMs;
+    for (const [key, entry] of this.pools) {
+      if (entry.lastUsed < cutoff) {
+        this.pools.delete(key);
+        void entry.pool.close().catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** Creates the pooled upstream client. */
+export function createUpstreamClient(options: UpstreamClientOptions = {}): UpstreamClient {
+  return new UndiciUpstreamClient(options);
+}
