@@ -11,7 +11,12 @@ export interface ApiServer {
   process: ManagedProcess;
 }
 
-export async function startApiServer(binary: string, dir: string, etcdUrl: string, pki: Pki): Promise<ApiServer> {
+export async function startApiServer(
+  binary: string,
+  dir: string,
+  etcdUrl: string,
+  pki: Pki,
+): Promise<ApiServer> {
   const certDir = path.join(dir, 'apiserver-certs');
   fs.mkdirSync(certDir, { recursive: true });
   let lastError: unknown;
@@ -34,7 +39,7 @@ export async function startApiServer(binary: string, dir: string, etcdUrl: strin
         `--service-account-issuer=${url}`,
         `--service-account-key-file=${pki.saPub}`,
         `--service-account-signing-key-file=${pki.saKey}`,
-        '--service-cluster-ip-range=10.0.0.0/24',
+        '--service-cluster-ip-range=10.0.0.0/16',
         '--authorization-mode=Node,RBAC',
         // No admission controller creates ServiceAccount tokens for pods here (no kubelet).
         '--disable-admission-plugins=ServiceAccount',

@@ -12,10 +12,14 @@ export interface KubeBinaries {
   helm: string;
 }
 
-const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/build-kube-binaries.sh');
+const script = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../scripts/build-kube-binaries.sh',
+);
 let cached: KubeBinaries | undefined;
 const CACHE_MARKER_DIR =
-  process.env.MODELROLLOUT_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'modelrollout');
+  process.env.MODELROLLOUT_CACHE ??
+  path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'modelrollout');
 
 /**
  * Builds the binaries that are missing from the cache (progress goes to stderr) and returns their
@@ -25,9 +29,14 @@ export function ensureKubeBinaries(): KubeBinaries {
   if (cached) return cached;
   // A cold build takes minutes: show its progress; a warm cache stays quiet.
   const cold = !fs.existsSync(CACHE_MARKER_DIR) || fs.readdirSync(CACHE_MARKER_DIR).length < 3;
-  const result = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', cold ? 'inherit' : 'pipe'], encoding: 'utf8' });
+  const result = spawnSync('bash', [script], {
+    stdio: ['ignore', 'pipe', cold ? 'inherit' : 'pipe'],
+    encoding: 'utf8',
+  });
   if (result.status !== 0) {
-    throw new Error(`building the Kubernetes binaries failed (exit ${result.status}):\n${result.stderr ?? ''}`);
+    throw new Error(
+      `building the Kubernetes binaries failed (exit ${result.status}):\n${result.stderr ?? ''}`,
+    );
   }
   const vars = Object.fromEntries(
     result.stdout

@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ALL_COMPONENTS, startControlPlane, type Component, type ControlPlane, type PlaneInfo } from './control-plane.js';
+import {
+  ALL_COMPONENTS,
+  startControlPlane,
+  type Component,
+  type ControlPlane,
+  type PlaneInfo,
+} from './control-plane.js';
 import { killRecorded } from './process.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,7 +37,8 @@ function down(): string[] {
 async function up(): Promise<ControlPlane> {
   const components = values.components!.split(',').map((c) => c.trim()) as Component[];
   const unknown = components.filter((c) => !ALL_COMPONENTS.includes(c));
-  if (unknown.length) throw new Error(`unknown component(s) ${unknown.join(', ')}; known: ${ALL_COMPONENTS.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown component(s) ${unknown.join(', ')}; known: ${ALL_COMPONENTS.join(', ')}`);
   down(); // a plane left at this directory by an earlier run
   const t0 = Date.now();
   const plane = await startControlPlane({ dir, components, verbose: true, owned: false });
@@ -68,10 +75,11 @@ try {
   if (command === 'up') {
     const plane = await up();
     if (values.foreground) await foreground(plane);
-  }
-  else if (command === 'down') {
+  } else if (command === 'down') {
     const killed = down();
-    process.stdout.write(`control plane at ${dir} stopped${killed.length ? `: ${killed.join(', ')}` : ' (nothing was running)'}\n`);
+    process.stdout.write(
+      `control plane at ${dir} stopped${killed.length ? `: ${killed.join(', ')}` : ' (nothing was running)'}\n`,
+    );
   } else {
     process.stderr.write('usage: cli.ts up|down [--dir DIR] [--components kube,postgres,prometheus]\n');
     process.exitCode = 2;

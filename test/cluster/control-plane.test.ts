@@ -10,10 +10,13 @@ import { startControlPlane, startPrometheus, waitFor } from './index.js';
 
 const buildScript = path.resolve('scripts/build-kube-binaries.sh');
 const pidsOf = (dir: string) =>
-  fs.readdirSync(path.join(dir, 'pids')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, 'pids', f), 'utf8')) as {
-    pid: number;
-    startTime: string;
-  });
+  fs.readdirSync(path.join(dir, 'pids')).map(
+    (f) =>
+      JSON.parse(fs.readFileSync(path.join(dir, 'pids', f), 'utf8')) as {
+        pid: number;
+        startTime: string;
+      },
+  );
 
 test('a port in use is not used: another one is chosen', async (t) => {
   const blocker = net.createServer();
@@ -51,13 +54,22 @@ test('a killed run leaves pid files and the next run cleans up its leftovers', a
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const dir = await waitFor('the child plane', () => (out.includes('\n') ? out.trim() : undefined), { timeoutMs: 60_000 });
+  const dir = await waitFor('the child plane', () => (out.includes('\n') ? out.trim() : undefined), {
+    timeoutMs: 60_000,
+  });
   const [postgres] = pidsOf(dir);
   t.true(isAlive(postgres));
   child.kill('SIGKILL');
-  await waitFor('child to die', () => (processStartTime(child.pid!) === undefined || child.exitCode !== null || child.signalCode ? true : undefined));
+  await waitFor('child to die', () =>
+    processStartTime(child.pid!) === undefined || child.exitCode !== null || child.signalCode
+      ? true
+      : undefined,
+  );
   const cleaned = cleanUpAbandonedPlanes();
-  t.true(cleaned.some((c) => c.startsWith(path.basename(dir))), cleaned.join('; '));
+  t.true(
+    cleaned.some((c) => c.startsWith(path.basename(dir))),
+    cleaned.join('; '),
+  );
   await waitFor('postgres to be gone', () => (isAlive(postgres) ? undefined : true), { timeoutMs: 10_000 });
   t.false(fs.existsSync(dir));
 });
@@ -68,7 +80,10 @@ test('a half-written cache is detected and rebuilt', (t) => {
     const partial = path.join(cache, 'helm-3.21.4');
     fs.mkdirSync(partial);
     fs.writeFileSync(path.join(partial, 'helm'), 'half a binary'); // no .complete marker
-    const run = spawnSync('bash', [buildScript, 'helm'], { env: { ...process.env, MODELROLLOUT_CACHE: cache }, encoding: 'utf8' });
+    const run = spawnSync('bash', [buildScript, 'helm'], {
+      env: { ...process.env, MODELROLLOUT_CACHE: cache },
+      encoding: 'utf8',
+    });
     t.is(run.status, 0, run.stderr);
     t.true(fs.existsSync(path.join(partial, '.complete')));
     const version = spawnSync(path.join(partial, 'helm'), ['version', '--short'], { encoding: 'utf8' });

@@ -7,7 +7,13 @@ import { startControllerManager } from './controller-manager.js';
 import { startEtcd } from './etcd.js';
 import { cleanUpAbandonedPlanes, PLANES_DIR, writeOwner } from './leftovers.js';
 import { startPostgres, type Postgres } from './postgres.js';
-import { reloadPrometheus, startPrometheus, writeTargets, type Prometheus, type ScrapeTarget } from './prometheus.js';
+import {
+  reloadPrometheus,
+  startPrometheus,
+  writeTargets,
+  type Prometheus,
+  type ScrapeTarget,
+} from './prometheus.js';
 import { killRecorded, type ManagedProcess } from './process.js';
 
 /** The real parts a plane can run: `kube` = etcd + kube-apiserver + kube-controller-manager. */
@@ -62,7 +68,8 @@ export interface StartOptions {
 
 export function planeFromInfo(info: PlaneInfo, stop: () => Promise<void>): ControlPlane {
   const need = <T>(value: T | undefined, component: Component): T => {
-    if (value === undefined) throw new Error(`the control plane at ${info.dir} was started without '${component}'`);
+    if (value === undefined)
+      throw new Error(`the control plane at ${info.dir} was started without '${component}'`);
     return value;
   };
   return {
@@ -126,7 +133,11 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     if (components.includes('prometheus')) {
       parts.push(
         timed('prometheus', () => startPrometheus(dir)).then((prom: Prometheus) => {
-          Object.assign(info, { prometheusUrl: prom.url, prometheusSdDir: prom.sdDir, prometheusRulesDir: prom.rulesDir });
+          Object.assign(info, {
+            prometheusUrl: prom.url,
+            prometheusSdDir: prom.sdDir,
+            prometheusRulesDir: prom.rulesDir,
+          });
           stoppers.push(() => prom.stop());
         }),
       );

@@ -35,7 +35,8 @@ export async function waitHealthy(
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let last = '';
   while (Date.now() < deadline) {
-    if (died) throw new Error(`${what} exited during start-up${opts.logFile ? ` (log: ${opts.logFile})` : ''}`);
+    if (died)
+      throw new Error(`${what} exited during start-up${opts.logFile ? ` (log: ${opts.logFile})` : ''}`);
     try {
       const res = await httpGet(url, opts);
       if (res.status === 200) return;

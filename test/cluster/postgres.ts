@@ -19,8 +19,11 @@ export interface Postgres {
 function binDir(): string {
   const base = '/usr/lib/postgresql';
   const versions = fs.existsSync(base) ? fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
-  for (const v of versions) if (fs.existsSync(path.join(base, v, 'bin', 'initdb'))) return path.join(base, v, 'bin');
-  throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (install Debian package postgresql)');
+  for (const v of versions)
+    if (fs.existsSync(path.join(base, v, 'bin', 'initdb'))) return path.join(base, v, 'bin');
+  throw new Error(
+    'PostgreSQL server binaries not found under /usr/lib/postgresql (install Debian package postgresql)',
+  );
 }
 
 // initdb and postgres refuse to run as root: as root, run them as the `postgres` user.
@@ -45,7 +48,15 @@ export async function startPostgres(dir: string, opts: { port?: number } = {}): 
   }
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     const [cmd, args] = asDbUser(path.join(bin, 'initdb'), [
-      '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync',
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-locale',
+      '--no-sync',
     ]);
     execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   }
@@ -55,9 +66,22 @@ export async function startPostgres(dir: string, opts: { port?: number } = {}): 
 
   async function launch(): Promise<void> {
     const [cmd, args] = asDbUser(path.join(bin, 'postgres'), [
-      '-D', dataDir, '-p', String(port), '-k', sockDir,
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200', '-c', 'shared_buffers=64MB',
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      sockDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=64MB',
     ]);
     proc = startProcess({ name: 'postgres', dir, command: cmd, args });
     let died = false;

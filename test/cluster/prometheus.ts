@@ -66,7 +66,10 @@ export async function startPrometheus(dir: string, opts: { port?: number } = {})
         '--log.level=warn',
       ],
     });
-    await waitHealthy('prometheus', `${url()}/-/ready`, proc.exited, { logFile: proc.logFile, timeoutMs: 30_000 });
+    await waitHealthy('prometheus', `${url()}/-/ready`, proc.exited, {
+      logFile: proc.logFile,
+      timeoutMs: 30_000,
+    });
   }
 
   for (let attempt = 0; ; attempt++) {

@@ -38,11 +38,16 @@ test('client-node creates, reads and watches a Namespace and a ConfigMap', async
   );
   const abort = await watching;
   try {
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'cm' }, data: { answer: '42' } } });
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'cm' }, data: { answer: '42' } },
+    });
     const cm = await core.readNamespacedConfigMap({ namespace, name: 'cm' });
     t.is(cm.data?.answer, '42');
     await core.replaceNamespacedConfigMap({ namespace, name: 'cm', body: { ...cm, data: { answer: '43' } } });
-    await waitFor('watch events', () => (seen.includes('MODIFIED:cm:43') ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor('watch events', () => (seen.includes('MODIFIED:cm:43') ? true : undefined), {
+      timeoutMs: 10_000,
+    });
     t.deepEqual(seen.slice(0, 2), ['ADDED:cm:42', 'MODIFIED:cm:43']);
   } finally {
     abort.abort();
@@ -52,10 +57,14 @@ test('client-node creates, reads and watches a Namespace and a ConfigMap', async
 
 test('kubectl works against the local API server, which reports the pinned version', async (t) => {
   const { plane } = await kube();
-  const out = execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, 'get', 'ns', '-o', 'name'], { encoding: 'utf8' });
+  const out = execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, 'get', 'ns', '-o', 'name'], {
+    encoding: 'utf8',
+  });
   t.true(out.includes('namespace/default'));
   const version = JSON.parse(
-    execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, 'get', '--raw', '/version'], { encoding: 'utf8' }),
+    execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, 'get', '--raw', '/version'], {
+      encoding: 'utf8',
+    }),
   ) as { gitVersion: string; major: string; minor: string };
   t.is(version.gitVersion, 'v1.37.2');
   t.is(`${version.major}.${version.minor}`, '1.37');
@@ -81,7 +90,9 @@ test('a CustomResourceDefinition becomes Established and a custom object round-t
             schema: {
               openAPIV3Schema: {
                 type: 'object',
-                properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } } },
+                properties: {
+                  spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } },
+                },
               },
             },
           },
@@ -92,7 +103,9 @@ test('a CustomResourceDefinition becomes Established and a custom object round-t
   try {
     await waitFor('CRD Established', async () => {
       const crd = await ext.readCustomResourceDefinition({ name });
-      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') || undefined;
+      return (
+        crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') || undefined
+      );
     });
     const objects = kc.makeApiClient(CustomObjectsApi);
     const target = { group, version: 'v1', namespace: 'default', plural: 'widgets' };
@@ -100,7 +113,9 @@ test('a CustomResourceDefinition becomes Established and a custom object round-t
       ...target,
       body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 } },
     });
-    const read = (await objects.getNamespacedCustomObject({ ...target, name: 'w1' })) as { spec: { size: number } };
+    const read = (await objects.getNamespacedCustomObject({ ...target, name: 'w1' })) as {
+      spec: { size: number };
+    };
     t.is(read.spec.size, 3);
     const refused = await t.throwsAsync(
       objects.createNamespacedCustomObject({
@@ -118,7 +133,9 @@ test('kube-controller-manager runs Deployments through ReplicaSets and Pods', as
   const { plane } = await kube();
   const namespace = unique('smoke-kcm');
   const kubectl = (...args: string[]) =>
-    execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, '-n', namespace, ...args], { encoding: 'utf8' });
+    execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, '-n', namespace, ...args], {
+      encoding: 'utf8',
+    });
   execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, 'create', 'namespace', namespace]);
   kubectl('create', 'deployment', 'web', '--image=example.invalid/web:1', '--replicas=2');
   const pods = await waitFor('two pods', () => {
@@ -126,10 +143,22 @@ test('kube-controller-manager runs Deployments through ReplicaSets and Pods', as
     return names.length === 2 ? names : undefined;
   });
   t.is(pods.length, 2);
-  execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, 'delete', 'namespace', namespace, '--wait=true', '--timeout=60s']);
-  const gone = execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, 'get', 'ns', namespace, '--ignore-not-found'], {
-    encoding: 'utf8',
-  });
+  execFileSync('kubectl', [
+    '--kubeconfig',
+    plane.kubeconfig,
+    'delete',
+    'namespace',
+    namespace,
+    '--wait=true',
+    '--timeout=60s',
+  ]);
+  const gone = execFileSync(
+    'kubectl',
+    ['--kubeconfig', plane.kubeconfig, 'get', 'ns', namespace, '--ignore-not-found'],
+    {
+      encoding: 'utf8',
+    },
+  );
   t.is(gone.trim(), '', 'the namespace really terminates');
 });
 

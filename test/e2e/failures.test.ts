@@ -28,7 +28,10 @@ test.serial('a bad candidate is rolled back, naming the failing check', async (t
       t.true(failing.length > 0);
       t.is(failed.status?.rollbackReason, 'AnalysisFailed');
       const why = failed.status?.history?.[0]?.reason ?? '';
-      t.true(failing.some((name) => why.includes(name)), `history reason "${why}" names one of ${failing.join(', ')}`);
+      t.true(
+        failing.some((name) => why.includes(name)),
+        `history reason "${why}" names one of ${failing.join(', ')}`,
+      );
       t.is(failed.status?.history?.[0]?.outcome, 'Failed');
       const events = await env.events(NAME);
       const rollbackEvents = events.filter((e) => /^(RolledBack|RollbackStarted)/.test(e));

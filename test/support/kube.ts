@@ -19,9 +19,13 @@ export function loadKubeConfig(kubeconfig: string): KubeConfig {
  * every test of a run, so they are never deleted) and waits until it is Established.
  */
 export async function installCrds(kubeconfig: string): Promise<void> {
-  execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', '-f', CRD_FILE], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  execFileSync(
+    'kubectl',
+    ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', '-f', CRD_FILE],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const ext = loadKubeConfig(kubeconfig).makeApiClient(ApiextensionsV1Api);
   await waitFor('ModelDeployment CRD Established', async () => {
     const crd = await ext.readCustomResourceDefinition({ name: 'modeldeployments.modelrollout.io' });
@@ -32,6 +36,16 @@ export async function installCrds(kubeconfig: string): Promise<void> {
 /** A fresh namespace with a unique name. */
 export async function freshNamespace(kubeconfig: string, prefix: string): Promise<string> {
   const name = `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 7)}`.slice(0, 63);
-  await loadKubeConfig(kubeconfig).makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
+  await loadKubeConfig(kubeconfig)
+    .makeApiClient(CoreV1Api)
+    .createNamespace({ body: { metadata: { name } } });
   return name;
+}
+
+/** Creates `name` unless it exists. */
+export async function ensureNamespace(kubeconfig: string, name: string): Promise<void> {
+  const core = loadKubeConfig(kubeconfig).makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name } } }).catch((error: { code?: number }) => {
+    if (error.code !== 409) throw error;
+  });
 }

@@ -99,7 +99,7 @@ export function parseServeConfig(env: Readonly<Record<string, string | undefined
   );
   const required = read.boolean('STORE_REQUIRED', false);
   read.check('STORE_REQUIRED', !required || databaseUrl !== undefined, 'is true but DATABASE_URL is not set');
-  const batchSize = read.integer('BATCH_SIZE', 500, 1, 10_000);
+  const batchSize = read.integer('BATCH_SIZE', 200, 1, 10_000);
   const config: ServeConfig = {
     host: read.string('HOST', '0.0.0.0'),
     port: read.integer('PORT', 8080, 0, 65_535),

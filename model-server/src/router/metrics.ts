@@ -20,6 +20,15 @@ const MAX_CACHED_CHILDREN = 1_000;
 /** Reasons a mirrored request yields no comparison because of the candidate. */
 export type ShadowErrorReason = 'timeout' | 'status' | 'connect' | 'invalid';
 
+/** The shadow metrics of one master/candidate version pair, bound to their labels. */
+export interface ShadowPairMetrics {
+  difference: { observe(value: number): void };
+  compared: { inc(value: number): void };
+  mismatched: { inc(value: number): void };
+  skipped: { inc(): void };
+  error(reason: ShadowErrorReason): void;
+}
+
 /** Every metric the router exports, registered in `registry`. */
 export class RouterMetrics {
   readonly registry = new Registry();
@@ -136,6 +145,7 @@ export class RouterMetrics {
   // Label lookups hash an object per call; the hot path reuses children per label combination.
   private readonly requestChildren = new Map<string, { inc(): void }>();
   private readonly latencyChildren = new Map<string, { observe(value: number): void }>();
+  private readonly shadowPairs = new Map<string, ShadowPairMetrics>();
 
   constructor(
     readonly modelName: string,
@@ -185,6 +195,29 @@ export class RouterMetrics {
       this.latencyChildren.set(key, child);
     }
     child.observe(seconds);
+  }
+
+  /** The shadow metrics for a version pair (created once, then reused). */
+  shadowPair(masterVersion: string, candidateVersion: string): ShadowPairMetrics {
+    const key = `${masterVersion}\u0000${candidateVersion}`;
+    let pair = this.shadowPairs.get(key);
+    if (!pair) {
+      if (this.shadowPairs.size >= MAX_CACHED_CHILDREN) this.shadowPairs.clear();
+      const labels = {
+        model_name: this.modelName,
+        master_version: masterVersion,
+        candidate_version: candidateVersion,
+      };
+      pair = {
+        difference: this.shadowRelativeDifference.labels(labels),
+        compared: this.shadowComparedRecords.labels(labels),
+        mismatched: this.shadowMismatchedRecords.labels(labels),
+        skipped: this.shadowSkipped.labels(labels),
+        error: (reason) => this.shadowErrors.inc({ ...labels, reason }),
+      };
+      this.shadowPairs.set(key, pair);
+    }
+    return pair;
   }
 
   /** Reflects a newly applied config in the weight, mirror and info gauges. */

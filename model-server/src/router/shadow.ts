@@ -112,13 +112,9 @@ export class ShadowMirror {
     master: PromiseSettledResult<UpstreamResponse>,
     candidate: PromiseSettledResult<UpstreamResponse>,
   ): void {
-    const labels = {
-      model_name: this.metrics.modelName,
-      master_version: config.master.version,
-      candidate_version: config.candidate?.version ?? '',
-    };
+    const pair = this.metrics.shadowPair(config.master.version, config.candidate?.version ?? '');
     const candidateError = (reason: ShadowErrorReason, detail: string) => {
-      this.metrics.shadowErrors.inc({ ...labels, reason });
+      pair.error(reason);
       this.log.debug({ reason, detail }, 'mirrored request failed on the candidate');
     };
     if (candidate.status === 'rejected') {
@@ -127,7 +123,7 @@ export class ShadowMirror {
       return;
     }
     if (master.status === 'rejected' || !isSuccess(master.value.status)) {
-      this.metrics.shadowSkipped.inc(labels);
+      pair.skipped.inc();
       return;
     }
     if (!isSuccess(candidate.value.status)) {
@@ -136,7 +132,7 @@ export class ShadowMirror {
     }
     const masterPredictions = readPredictions(master.value.body.toString('utf8'));
     if (masterPredictions instanceof Error) {
-      this.metrics.shadowSkipped.inc(labels);
+      pair.skipped.inc();
       return;
     }
     const candidatePredictions = readPredictions(candidate.value.body.toString('utf8'));
@@ -149,10 +145,9 @@ export class ShadowMirror {
       candidateError('invalid', comparison.message);
       return;
     }
-    const histogram = this.metrics.shadowRelativeDifference.labels(labels);
-    for (const d of comparison.relativeDifferences) histogram.observe(d);
-    this.metrics.shadowComparedRecords.inc(labels, comparison.compared);
-    this.metrics.shadowMismatchedRecords.inc(labels, comparison.mismatched);
+    for (const d of comparison.relativeDifferences) pair.difference.observe(d);
+    pair.compared.inc(comparison.compared);
+    pair.mismatched.inc(comparison.mismatched);
   }
 }
 

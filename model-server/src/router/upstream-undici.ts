@@ -97,7 +97,7 @@ export class UndiciUpstreamClient implements UpstreamClient {
       entry = {
         pool: new Pool(origin, {
           connections: traffic === 'live' ? this.liveConnections : this.mirrorConnections,
-          pipelining: traffic === 'mirror' ? Number(process.env.EXP_MIRROR_PIPELINING ?? 1) : 1,
+          pipelining: 1,
           keepAliveTimeout: 10_000,
           connectTimeout: CONNECT_TIMEOUT_MS,
           maxResponseSize: this.maxResponseBytes,

@@ -80,6 +80,8 @@ export async function serveMain(argv: string[]): Promise<number> {
   } catch (error) {
     logger.fatal({ err: error }, 'model-server serve failed');
     return 1;
+  } finally {
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
   }
 }
 

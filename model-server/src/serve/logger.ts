@@ -3,9 +3,14 @@ import type { LogConfig } from '../config/serve-config.js';
 
 /**
  * The JSON logger of `serve`: one object per line, string levels and ISO times (what ELK and
- * Loki parse without extra rules), with the configured paths redacted.
+ * Loki parse without extra rules), with the configured paths redacted. By default it writes to
+ * stdout asynchronously: a slow log reader must not stall requests, and lines written while a
+ * write is pending go out together. Call `flush()` before exiting.
  */
-export function createLogger(config: LogConfig, destination?: DestinationStream): Logger {
+export function createLogger(
+  config: LogConfig,
+  destination: DestinationStream = pino.destination({ dest: 1, sync: false }),
+): Logger {
   return pino(
     {
       level: config.level,

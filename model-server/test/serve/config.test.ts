@@ -12,7 +12,7 @@ test('defaults: only MODEL_ARTIFACT is required', (t) => {
   t.is(config.http.bodyLimitBytes, 1_048_576);
   t.is(config.store.databaseUrl, undefined);
   t.is(config.store.schema, 'public');
-  t.is(config.store.batchSize, 500);
+  t.is(config.store.batchSize, 200);
   t.true(config.store.journalDir.endsWith('journal-master'));
   t.true(config.log.inputs);
   t.deepEqual(config.log.redact, []);

@@ -48,7 +48,7 @@ function describe(checks: CheckResult[], verdict: CheckResult['verdict']): strin
   return checks
     .filter((c) => c.verdict === verdict)
     .map((c) => {
-      const value = c.candidate === null ? 'no value' : String(c.candidate);
+      const value = c.candidate === null ? 'no value' : String(Number(c.candidate.toPrecision(4)));
       return `${c.name} ${value} (want ${c.threshold}${c.reason ? `; ${c.reason}` : ''})`;
     })
     .join(', ');

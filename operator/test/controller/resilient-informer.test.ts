@@ -7,6 +7,7 @@ import {
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
+  type V1ConfigMap,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import test from 'ava';
@@ -164,7 +165,7 @@ test('cached objects are kept without managedFields', async (t) => {
   });
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const apply = (name: string) =>
-    objects.patch(
+    objects.patch<V1ConfigMap>(
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { a: '1' } },
       undefined,
       undefined,

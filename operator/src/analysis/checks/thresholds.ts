@@ -16,12 +16,13 @@ export function boundsText(spec: CheckSpec): string {
  */
 export function judgeBounds(spec: CheckSpec, value: number, master: number | null): ValueVerdict {
   const broken: string[] = [];
-  if (spec.max !== undefined && value > spec.max) broken.push(`${value} > max ${spec.max}`);
-  if (spec.min !== undefined && value < spec.min) broken.push(`${value} < min ${spec.min}`);
+  const show = (n: number) => String(Number(n.toPrecision(4)));
+  if (spec.max !== undefined && value > spec.max) broken.push(`${show(value)} > max ${spec.max}`);
+  if (spec.min !== undefined && value < spec.min) broken.push(`${show(value)} < min ${spec.min}`);
   if (spec.maxRatioToMaster !== undefined) {
     if (master === null) return { verdict: 'inconclusive', reason: 'no master value to compare with' };
     const limit = master * spec.maxRatioToMaster;
-    if (value > limit) broken.push(`${value} > ${spec.maxRatioToMaster} × master ${master}`);
+    if (value > limit) broken.push(`${show(value)} > ${spec.maxRatioToMaster} × master ${show(master)}`);
   }
   if (spec.max === undefined && spec.min === undefined && spec.maxRatioToMaster === undefined) {
     return { verdict: 'inconclusive', reason: 'no threshold set (max, min or maxRatioToMaster)' };
