@@ -12,7 +12,8 @@ export async function runEntry(relativeTs) {
     ({ register } = await import('tsx/esm/api'));
   } catch {
     const compiled = path.join(root, 'dist', relativeTs.replace(/\.ts$/, '.js'));
-    if (!fs.existsSync(compiled)) throw new Error(`neither tsx nor ${compiled} is available: run npm ci or npm run build`);
+    if (!fs.existsSync(compiled))
+      throw new Error(`neither tsx nor ${compiled} is available: run npm ci or npm run build`);
     return import(pathToFileURL(compiled).href);
   }
   register();

@@ -87,6 +87,11 @@ export function createServeMetrics(
     registers: [registry],
   });
   details.set(labels, 1);
+  // The series the operator's checks divide by exist from the start at zero, so increase() sees
+  // the first errors too (a series that appears at 1 would not count them).
+  for (const status of ['200', '500']) {
+    requests.labels({ ...labels, method: 'POST', endpoint: '/v1/predictions', status }).inc(0);
+  }
   if (defaultMetrics) {
     collectDefaultMetrics({ register: registry });
     // Gauges named *_total (promtool: "non-counter metrics should not have _total suffix"); the

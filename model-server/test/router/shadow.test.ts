@@ -103,15 +103,15 @@ for (const [name, makeCandidate, reason] of failingCandidates) {
           answers.map((a) => a.ms),
           q,
         );
-      const [base50, base99, shadow50, shadow99] = [
+      const [base50, base90, shadow50, shadow90] = [
         ms(baseline, 0.5),
-        ms(baseline, 0.99),
+        ms(baseline, 0.9),
         ms(shadowed, 0.5),
-        ms(shadowed, 0.99),
+        ms(shadowed, 0.9),
       ];
       t.log(
-        `client latency without mirror p50 ${base50.toFixed(2)} p99 ${base99.toFixed(2)} ms; ` +
-          `with: p50 ${shadow50.toFixed(2)} p99 ${shadow99.toFixed(2)} ms`,
+        `client latency without mirror p50 ${base50.toFixed(2)} p90 ${base90.toFixed(2)} ms; ` +
+          `with: p50 ${shadow50.toFixed(2)} p90 ${shadow90.toFixed(2)} ms`,
       );
       // Waiting on the candidate (5 s, or the 1.5 s mirror timeout) would show in every request.
       // The other bounds leave room for other test files loading the CPU at the same time.
@@ -121,10 +121,7 @@ for (const [name, makeCandidate, reason] of failingCandidates) {
         shadow50 < 2 * base50 + 5,
         `p50 ${shadow50.toFixed(2)} ms vs ${base50.toFixed(2)} ms without mirroring`,
       );
-      t.true(
-        shadow99 < Math.max(100, 3 * base99),
-        `p99 ${shadow99.toFixed(2)} ms vs ${base99.toFixed(2)} ms`,
-      );
+      t.true(shadow90 < 3 * base90 + 20, `p90 ${shadow90.toFixed(2)} ms vs ${base90.toFixed(2)} ms`);
 
       const labels = { master_version: '1', candidate_version: '2' };
       const registry = shadowRouter.metrics.registry;

@@ -4,7 +4,10 @@ import type { ModelDeployment, Phase } from '../../src/api/types.js';
 import { patchFor, refusal, type Action } from '../../src/plugin/actions.js';
 import { age, historyView, statusView, table } from '../../src/plugin/format.js';
 
-function md(phase: Phase | undefined, extra: { paused?: boolean; failedVersion?: string } = {}): ModelDeployment {
+function md(
+  phase: Phase | undefined,
+  extra: { paused?: boolean; failedVersion?: string } = {},
+): ModelDeployment {
   return {
     apiVersion: 'modelrollout.io/v1alpha1',
     kind: 'ModelDeployment',
@@ -18,23 +21,24 @@ function md(phase: Phase | undefined, extra: { paused?: boolean; failedVersion?:
   };
 }
 
-const cases: [Action, Phase | undefined, { paused?: boolean; failedVersion?: string }, RegExp | undefined][] = [
-  ['promote', 'Canary', {}, undefined],
-  ['promote', 'Shadowing', {}, undefined],
-  ['promote', 'Idle', {}, /nothing to promote: house-price is Idle/],
-  ['promote', undefined, {}, /nothing to promote/],
-  ['promote', 'Promoting', {}, /already promoting/],
-  ['promote', 'Failed', {}, /nothing to promote/],
-  ['abort', 'Initializing', {}, undefined],
-  ['abort', 'Succeeded', {}, /nothing to abort/],
-  ['pause', 'Canary', {}, undefined],
-  ['pause', 'Canary', { paused: true }, /already paused/],
-  ['resume', 'Paused', { paused: true }, undefined],
-  ['resume', 'Canary', {}, /not paused/],
-  ['retry', 'Failed', { failedVersion: '2' }, undefined],
-  ['retry', 'Canary', {}, /nothing to retry/],
-  ['retry', 'Succeeded', {}, /nothing to retry/],
-];
+const cases: [Action, Phase | undefined, { paused?: boolean; failedVersion?: string }, RegExp | undefined][] =
+  [
+    ['promote', 'Canary', {}, undefined],
+    ['promote', 'Shadowing', {}, undefined],
+    ['promote', 'Idle', {}, /nothing to promote: house-price is Idle/],
+    ['promote', undefined, {}, /nothing to promote/],
+    ['promote', 'Promoting', {}, /already promoting/],
+    ['promote', 'Failed', {}, /nothing to promote/],
+    ['abort', 'Initializing', {}, undefined],
+    ['abort', 'Succeeded', {}, /nothing to abort/],
+    ['pause', 'Canary', {}, undefined],
+    ['pause', 'Canary', { paused: true }, /already paused/],
+    ['resume', 'Paused', { paused: true }, undefined],
+    ['resume', 'Canary', {}, /not paused/],
+    ['retry', 'Failed', { failedVersion: '2' }, undefined],
+    ['retry', 'Canary', {}, /nothing to retry/],
+    ['retry', 'Succeeded', {}, /nothing to retry/],
+  ];
 for (const [action, phase, extra, expected] of cases) {
   test(`${action} when ${phase ?? 'new'}${extra.paused ? ' (paused)' : ''}: ${expected ? 'refused' : 'allowed'}`, (t) => {
     const reason = refusal(action, md(phase, extra));
@@ -52,7 +56,16 @@ test('patches: one-shot controls carry the token, pause/resume set spec.paused',
 });
 
 test('table aligns columns', (t) => {
-  t.is(table(['A', 'BB'], [['xyz', '1'], ['q', '22']]), 'A     BB\nxyz   1\nq     22');
+  t.is(
+    table(
+      ['A', 'BB'],
+      [
+        ['xyz', '1'],
+        ['q', '22'],
+      ],
+    ),
+    'A     BB\nxyz   1\nq     22',
+  );
 });
 
 test('age is human-readable', (t) => {
@@ -76,7 +89,16 @@ test('status view shows the last analysis with values, thresholds and verdicts',
     lastAnalysis: {
       time: '2026-01-01T00:59:00Z',
       verdict: 'fail',
-      checks: [{ name: 'errorRate', candidate: 0.25, master: null, threshold: '<= 0.01', samples: 400, verdict: 'fail' }],
+      checks: [
+        {
+          name: 'errorRate',
+          candidate: 0.25,
+          master: null,
+          threshold: '<= 0.01',
+          samples: 400,
+          verdict: 'fail',
+        },
+      ],
     },
   };
   const text = statusView(m, new Date('2026-01-01T01:00:00Z'));
@@ -90,7 +112,16 @@ test('history view lists outcomes and reasons', (t) => {
   const m = md('Succeeded');
   t.regex(historyView(m, new Date()), /no finished rollouts/);
   m.status!.history = [
-    { version: '3', outcome: 'Failed', reason: 'check errorRate failed 3 times', startedAt: '2026-01-01T00:50:00Z', finishedAt: '2026-01-01T00:53:00Z' },
+    {
+      version: '3',
+      outcome: 'Failed',
+      reason: 'check errorRate failed 3 times',
+      startedAt: '2026-01-01T00:50:00Z',
+      finishedAt: '2026-01-01T00:53:00Z',
+    },
   ];
-  t.regex(historyView(m, new Date('2026-01-01T01:00:00Z')), /3\s+Failed\s+10m ago\s+3m\s+check errorRate failed 3 times/);
+  t.regex(
+    historyView(m, new Date('2026-01-01T01:00:00Z')),
+    /3\s+Failed\s+10m ago\s+3m\s+check errorRate failed 3 times/,
+  );
 });

@@ -25,24 +25,44 @@ async function setup(phase: string) {
       kind: 'ModelDeployment',
       metadata: { name: 'house-price' },
       spec: {
-        model: { version: '2.0.0', image: 'modelrollout/model-server:0.1.0', artifact: { uri: 'file:///models/gbm.json' } },
+        model: {
+          version: '2.0.0',
+          image: 'modelrollout/model-server:0.1.0',
+          artifact: { uri: 'file:///models/gbm.json' },
+        },
         strategy: { canary: { steps: [10, 50] } },
-        analysis: { prometheus: { address: 'http://127.0.0.1:9' }, checks: [{ builtin: 'errorRate', max: 0.01 }] },
+        analysis: {
+          prometheus: { address: 'http://127.0.0.1:9' },
+          checks: [{ builtin: 'errorRate', max: 0.01 }],
+        },
       },
     },
   });
   await api.patchNamespacedCustomObjectStatus(
-    { ...target, namespace, name: 'house-price', body: { status: { phase, canaryWeight: 10, currentStep: 0 } } },
+    {
+      ...target,
+      namespace,
+      name: 'house-price',
+      body: { status: { phase, canaryWeight: 10, currentStep: 0 } },
+    },
     // merge patch of the status subresource, as the operator would write it
-    (await import('@kubernetes/client-node')).setHeaderOptions('Content-Type', 'application/merge-patch+json'),
+    (await import('@kubernetes/client-node')).setHeaderOptions(
+      'Content-Type',
+      'application/merge-patch+json',
+    ),
   );
   const run = async (...args: string[]) => {
     let out = '';
     const sink = { write: (s: string) => (out += s) };
-    const code = await pluginMain([...args, '-n', namespace, '--kubeconfig', plane.kubeconfig], undefined, sink);
+    const code = await pluginMain(
+      [...args, '-n', namespace, '--kubeconfig', plane.kubeconfig],
+      undefined,
+      sink,
+    );
     return { code, out };
   };
-  const read = async () => (await api.getNamespacedCustomObject({ ...target, namespace, name: 'house-price' })) as ModelDeployment;
+  const read = async () =>
+    (await api.getNamespacedCustomObject({ ...target, namespace, name: 'house-price' })) as ModelDeployment;
   return { plane, namespace, run, read };
 }
 
@@ -70,16 +90,24 @@ test('works as `kubectl modelrollout` from PATH', async (t) => {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-bin-'));
   fs.symlinkSync(path.resolve('bin/kubectl-modelrollout.js'), path.join(bin, 'kubectl-modelrollout'));
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
-  const list = execFileSync('kubectl', ['modelrollout', 'status', '-n', namespace, '--kubeconfig', plane.kubeconfig], {
-    env,
-    encoding: 'utf8',
-  });
+  const list = execFileSync(
+    'kubectl',
+    ['modelrollout', 'status', '-n', namespace, '--kubeconfig', plane.kubeconfig],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  );
   t.regex(list, /NAME\s+PHASE\s+MASTER\s+CANDIDATE\s+WEIGHT/);
   t.regex(list, /house-price\s+Canary\s+-\s+-\s+10%/);
-  const missing = spawnSync('kubectl', ['modelrollout', 'history', 'nope', '-n', namespace, '--kubeconfig', plane.kubeconfig], {
-    env,
-    encoding: 'utf8',
-  });
+  const missing = spawnSync(
+    'kubectl',
+    ['modelrollout', 'history', 'nope', '-n', namespace, '--kubeconfig', plane.kubeconfig],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  );
   t.is(missing.status, 1);
   t.regex(missing.stderr, new RegExp(`modeldeployment "nope" not found in namespace "${namespace}"`));
   fs.rmSync(bin, { recursive: true, force: true });
