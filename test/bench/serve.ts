@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,7 +54,9 @@ interface Server {
  * would take it, and waits for the JSON log line that carries the listening address.
  */
 async function startServer(name: string, args: string[], env: Record<string, string>): Promise<Server> {
-  const logFile = path.join(await mkdtemp(path.join(os.tmpdir(), `bench-${name}-`)), 'stdout.log');
+  const dir = await mkdtemp(path.join(os.tmpdir(), `bench-${name}-`));
+  scratch.push(dir);
+  const logFile = path.join(dir, 'stdout.log');
   const out = openSync(logFile, 'w');
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
     MODEL_VARIANT: 'master',
     DATABASE_URL: plane.postgresUrl,
     STORE_SCHEMA: schema,
-    JOURNAL_DIR: await mkdtemp(path.join(os.tmpdir(), 'bench-journal-')),
+    JOURNAL_DIR: path.join(scratch[0], 'journal'),
     LOG_LEVEL: 'info',
     LOG_INPUTS: process.env.BENCH_LOG_INPUTS ?? 'true',
   });
@@ -219,6 +221,10 @@ async function main(): Promise<void> {
     await stop(hello);
   }
 }
+
+/** Scratch directories (server logs, journal), removed at exit. */
+const scratch: string[] = [];
+process.on('exit', () => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 await main();
 process.exit(0);

@@ -7,7 +7,7 @@ import test from 'ava';
 import { waitFor } from '../cluster/index.js';
 import { loadKubeConfig } from '../support/kube.js';
 import { fastSpec, MODELS, modelSpec, withEnvironment } from './environment.js';
-import { startTraffic, waitUntilServing } from './traffic.js';
+import { startTraffic } from './traffic.js';
 
 const NAME = 'house-price';
 
@@ -21,10 +21,7 @@ test.serial(
         shadow: { duration: '10s', mirrorPercent: 100 },
         canary: { steps: [20, 40, 60], stepDuration: '15s' },
       };
-      await env.create(NAME, spec);
-      await env.waitUntil(NAME, 'master v1 ready', (md) => (md.status?.master?.readyReplicas ?? 0) >= 1);
-      const address = env.runner.serviceAddress(env.namespace, NAME, 'http');
-      await waitUntilServing(address);
+      const address = await env.deploy(NAME, spec);
       const traffic = startTraffic(address);
       try {
         await env.patch(NAME, { spec: { model: modelSpec(MODELS.v2) } });
@@ -63,10 +60,7 @@ test.serial('Manual promotion waits until `kubectl modelrollout promote`', async
       canary: { steps: [50], stepDuration: '10s' },
       promotion: 'Manual',
     };
-    await env.create(NAME, spec);
-    await env.waitUntil(NAME, 'master v1 ready', (md) => (md.status?.master?.readyReplicas ?? 0) >= 1);
-    const address = env.runner.serviceAddress(env.namespace, NAME, 'http');
-    await waitUntilServing(address);
+    const address = await env.deploy(NAME, spec);
     const traffic = startTraffic(address);
     try {
       await env.patch(NAME, { spec: { model: modelSpec(MODELS.v2) } });

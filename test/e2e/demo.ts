@@ -13,7 +13,7 @@ import { startControlPlane, type ControlPlane } from '../cluster/index.js';
 import { killRecorded } from '../cluster/process.js';
 import { liveView, summaryTable, type RolloutSummary } from './demo-view.js';
 import { fastSpec, MODELS, modelSpec, startE2e, type E2eEnvironment } from './environment.js';
-import { startTraffic, waitUntilServing, type TrafficStats } from './traffic.js';
+import { startTraffic, type TrafficStats } from './traffic.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false } } });
@@ -100,10 +100,7 @@ async function main(): Promise<void> {
       progressDeadline: '120s',
     };
     say(`deploying master ${MODELS.v1.version} (${MODELS.v1.file})…`);
-    await env.create(NAME, spec);
-    await env.waitUntil(NAME, 'master ready', (md) => (md.status?.master?.readyReplicas ?? 0) >= 1);
-    const address = env.runner.serviceAddress('ml', NAME, 'http');
-    await waitUntilServing(address);
+    const address = await env.deploy(NAME, spec);
     say(`master serving at http://${address}/v1/predictions; sending ~40 requests/s from test.csv`);
     const traffic = startTraffic(address, 40);
     const summaries = [

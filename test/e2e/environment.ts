@@ -12,6 +12,7 @@ import { sharedControlPlane, waitFor } from '../cluster/index.js';
 import { startPodRunner, type PodRunner } from '../podrunner/index.js';
 import { ensureNamespace, freshNamespace, installCrds, loadKubeConfig } from '../support/kube.js';
 import { startOperator, type OperatorProcess } from './operator-process.js';
+import { waitUntilServing } from './traffic.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const target = { group: 'modelrollout.io', version: 'v1alpha1', plural: 'modeldeployments' };
@@ -46,6 +47,8 @@ export interface E2eEnvironment {
   /** Starts a (second) operator process, e.g. after the first was killed. */
   restartOperator(kill?: boolean): Promise<void>;
   create(name: string, spec: ModelDeploymentSpec): Promise<void>;
+  /** Creates the ModelDeployment and waits until its router answers predictions; returns its address. */
+  deploy(name: string, spec: ModelDeploymentSpec): Promise<string>;
   get(name: string): Promise<ModelDeployment>;
   patch(name: string, patch: Record<string, unknown>): Promise<void>;
   remove(name: string): Promise<void>;
@@ -115,6 +118,13 @@ export async function startE2e(
         namespace,
         body: { apiVersion: 'modelrollout.io/v1alpha1', kind: 'ModelDeployment', metadata: { name }, spec },
       });
+    },
+    async deploy(name, spec) {
+      await env.create(name, spec);
+      await env.waitUntil(name, 'master ready', (md) => (md.status?.master?.readyReplicas ?? 0) >= 1);
+      const address = runner.serviceAddress(namespace, name, 'http');
+      await waitUntilServing(address);
+      return address;
     },
     get,
     async patch(name, body) {

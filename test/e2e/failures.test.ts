@@ -4,16 +4,13 @@ import path from 'node:path';
 import test from 'ava';
 import { startPrometheus } from '../cluster/index.js';
 import { fastSpec, MODELS, modelSpec, withEnvironment } from './environment.js';
-import { startTraffic, waitUntilServing } from './traffic.js';
+import { startTraffic } from './traffic.js';
 
 const NAME = 'house-price';
 
 test.serial('a bad candidate is rolled back, naming the failing check', async (t) => {
   await withEnvironment('e2e-bad', async (env) => {
-    await env.create(NAME, fastSpec(env));
-    await env.waitUntil(NAME, 'master v1 ready', (md) => (md.status?.master?.readyReplicas ?? 0) >= 1);
-    const address = env.runner.serviceAddress(env.namespace, NAME, 'http');
-    await waitUntilServing(address);
+    const address = await env.deploy(NAME, fastSpec(env));
     const traffic = startTraffic(address);
     try {
       await env.patch(NAME, { spec: { model: modelSpec(MODELS.v3) } });
@@ -73,10 +70,7 @@ test.serial('Prometheus stopped during analysis: inconclusive, never promoted, r
         const spec = fastSpec(env);
         spec.analysis = { ...spec.analysis, inconclusiveLimit: 3 };
         spec.strategy = { ...spec.strategy, shadow: { duration: '60s', mirrorPercent: 100 } };
-        await env.create(NAME, spec);
-        await env.waitUntil(NAME, 'master v1 ready', (md) => (md.status?.master?.readyReplicas ?? 0) >= 1);
-        const address = env.runner.serviceAddress(env.namespace, NAME, 'http');
-        await waitUntilServing(address);
+        const address = await env.deploy(NAME, spec);
         const traffic = startTraffic(address);
         try {
           await env.patch(NAME, { spec: { model: modelSpec(MODELS.v2) } });

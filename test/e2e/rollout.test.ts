@@ -1,20 +1,13 @@
 import test from 'ava';
 import { fastSpec, MODELS, modelSpec, withEnvironment } from './environment.js';
-import { startTraffic, waitUntilServing } from './traffic.js';
+import { startTraffic } from './traffic.js';
 
 const NAME = 'house-price';
 
 test.serial('shadow → canary → promote: master serves v2, candidate gone, history updated', async (t) => {
   await withEnvironment('e2e-happy', async (env) => {
-    await env.create(NAME, fastSpec(env));
-    const idle = await env.waitUntil(
-      NAME,
-      'master v1 ready',
-      (md) => (md.status?.master?.readyReplicas ?? 0) >= 1,
-    );
-    t.is(idle.status?.master?.version, MODELS.v1.version);
-    const address = env.runner.serviceAddress(env.namespace, NAME, 'http');
-    await waitUntilServing(address);
+    const address = await env.deploy(NAME, fastSpec(env));
+    t.is((await env.get(NAME)).status?.master?.version, MODELS.v1.version);
     const traffic = startTraffic(address);
     try {
       const started = Date.now();

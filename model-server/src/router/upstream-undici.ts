@@ -15,6 +15,16 @@ interface PoolEntry {
 
 const CONNECT_TIMEOUT_MS = 2_000;
 
+/** Socket errors of a connection closed by the other side before it sent anything back. */
+const CLOSED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+/** The connection closed before any byte of the answer arrived. */
+class ClosedBeforeAnswer extends UpstreamError {
+  constructor(message: string) {
+    super('connect', message);
+  }
+}
+
 /** Pooled HTTP/1.1 client for model-server upstreams. */
 export class UndiciUpstreamClient implements UpstreamClient {
   private readonly pools = new Map<string, PoolEntry>();
@@ -35,7 +45,22 @@ export class UndiciUpstreamClient implements UpstreamClient {
     this.sweeper.unref();
   }
 
-  send(request: UpstreamRequest): Promise<UpstreamResponse> {
+  async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const deadline = Date.now() + request.timeoutMs;
+    try {
+      return await this.sendOnce(request);
+    } catch (error) {
+      // A kept-alive connection the upstream closed just as it was reused (a pod shutting down)
+      // fails before any answer: live calls try once more on another connection. The upstream
+      // has almost always not read such a request; at worst a prediction is stored twice under
+      // the same request id, which beats failing the client.
+      const remaining = deadline - Date.now();
+      if (request.traffic !== 'live' || !(error instanceof ClosedBeforeAnswer) || remaining <= 0) throw error;
+      return this.sendOnce({ ...request, timeoutMs: remaining });
+    }
+  }
+
+  private sendOnce(request: UpstreamRequest): Promise<UpstreamResponse> {
     const origin = this.resolveOrigin(request.baseUrl);
     const pool = this.poolFor(origin, request.traffic);
     const where = `${origin}${request.path}`;
@@ -76,7 +101,9 @@ export class UndiciUpstreamClient implements UpstreamClient {
           onResponseEnd: () => settle(null),
           onResponseError: (_c, err) => {
             const code = (err as { code?: string }).code;
-            settle(new UpstreamError('connect', `${where}: ${code ?? err.message}`));
+            const message = `${where}: ${code ?? err.message}`;
+            const closed = status === 0 && code !== undefined && CLOSED_CODES.has(code);
+            settle(closed ? new ClosedBeforeAnswer(message) : new UpstreamError('connect', message));
           },
         },
       );

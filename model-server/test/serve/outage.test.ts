@@ -10,6 +10,7 @@ const ID_SPACE = 1_000_000; // worker w sends Ids w*ID_SPACE, w*ID_SPACE+1, ...
 test('PostgreSQL stopped in the middle of a load: every accepted prediction is stored once, in order', async (t) => {
   const dir = await tempDir('outage');
   const postgres = await startPostgres(dir);
+  t.teardown(() => postgres.stop());
   const schema = uniqueSchema('outage');
   const { app, writer } = await storeBackedServer({
     url: postgres.url,
@@ -82,5 +83,4 @@ test('PostgreSQL stopped in the middle of a load: every accepted prediction is s
     t.deepEqual(mine, [...mine.keys()], `worker ${w}: replay kept the order`);
   }
   await agent.close();
-  await postgres.stop();
 });

@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { FileJournal } from '../../src/store/file-journal.js';
+import { tempDir as makeTempDir } from './pg-helpers.js';
 import { makeRows } from './rows.js';
 
-const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'journal-test-'));
+const tempDir = () => makeTempDir('journal-test');
 
 test('appends survive a reopen and come back in order across segments', async (t) => {
   const dir = await tempDir();
