@@ -21,6 +21,10 @@ import { readPayload } from '../../model-server/src/diff/payloads.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
+/** Scratch directories (server logs, journal), removed at exit. */
+const scratch: string[] = [];
+process.on('exit', () => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** The part of autocannon's options and result used here (the package ships no types). */
 interface LoadOptions {
   url: string;
@@ -125,6 +129,8 @@ async function main(): Promise<void> {
   const one = JSON.stringify([records[0]]);
   const hundred = JSON.stringify(records.slice(0, 100));
 
+  const journalDir = await mkdtemp(path.join(os.tmpdir(), 'bench-journal-'));
+  scratch.push(journalDir);
   const loadBefore = os.loadavg()[0];
   const hello = await startServer('hello', ['--input-type=module', '-e', HELLO], {});
   const serve = await startServer('serve', ['--import', 'tsx', 'model-server/src/main.ts', 'serve'], {
@@ -134,7 +140,7 @@ async function main(): Promise<void> {
     MODEL_VARIANT: 'master',
     DATABASE_URL: plane.postgresUrl,
     STORE_SCHEMA: schema,
-    JOURNAL_DIR: path.join(scratch[0], 'journal'),
+    JOURNAL_DIR: journalDir,
     LOG_LEVEL: 'info',
     LOG_INPUTS: process.env.BENCH_LOG_INPUTS ?? 'true',
   });
@@ -221,10 +227,6 @@ async function main(): Promise<void> {
     await stop(hello);
   }
 }
-
-/** Scratch directories (server logs, journal), removed at exit. */
-const scratch: string[] = [];
-process.on('exit', () => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 await main();
 process.exit(0);

@@ -96,7 +96,14 @@ export async function startE2e(
     namespaces: (ns) => ns === namespace,
   });
   const operatorOptions = { kubeconfig: plane.kubeconfig, stateDir: plane.dir, namespace };
+  // Prometheus scrapes the operator too (dashboards and alerts use its metrics). No `namespace`
+  // target label: the operator's metrics carry the ModelDeployment's namespace themselves.
+  const scrapeOperator = (op: OperatorProcess, pod: string) =>
+    prometheus.setTargets(`operator-${namespace}`, [
+      { address: new URL(op.metricsUrl).host, labels: { pod } },
+    ]);
   let operator = await startOperator({ ...operatorOptions, name: `operator-${namespace}` });
+  await scrapeOperator(operator, `operator-${namespace}`);
   let generation = 0;
   const get = async (name: string) =>
     (await objects.getNamespacedCustomObject({ ...target, namespace, name })) as ModelDeployment;
@@ -110,7 +117,9 @@ export async function startE2e(
     },
     async restartOperator(kill = false) {
       await operator.stop(kill);
-      operator = await startOperator({ ...operatorOptions, name: `operator-${namespace}-${++generation}` });
+      const name = `operator-${namespace}-${++generation}`;
+      operator = await startOperator({ ...operatorOptions, name });
+      await scrapeOperator(operator, name);
     },
     async create(name, spec) {
       await objects.createNamespacedCustomObject({
@@ -163,7 +172,9 @@ export async function startE2e(
       await operator.stop();
       await runner.stop();
       await core.deleteNamespace({ name: namespace }).catch(() => undefined);
-      await prometheus.setTargets(`pods-${namespace}`, []).catch(() => undefined);
+      for (const job of [`pods-${namespace}`, `operator-${namespace}`]) {
+        await prometheus.setTargets(job, []).catch(() => undefined);
+      }
     },
   };
   return env;

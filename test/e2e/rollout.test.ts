@@ -1,4 +1,6 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import { promQuery } from '../cluster/index.js';
+import { dashboardQueries, MAY_BE_EMPTY } from '../deploy/dashboard-queries.js';
 import { fastSpec, MODELS, modelSpec, withEnvironment } from './environment.js';
 import { startTraffic } from './traffic.js';
 
@@ -24,6 +26,7 @@ test.serial('shadow → canary → promote: master serves v2, candidate gone, hi
       t.is(done.status?.history?.[0]?.version, MODELS.v2.version);
       t.is(done.status?.history?.[0]?.outcome, 'Promoted');
       t.true((done.status?.lastAnalysis?.checks ?? []).every((c) => c.verdict === 'pass'));
+      await everyDashboardPanelHasData(t, env.prometheusUrl);
       const events = await env.events(NAME);
       t.true(
         events.some((e) => e.startsWith('Promoted')),
@@ -36,3 +39,14 @@ test.serial('shadow → canary → promote: master serves v2, candidate gone, hi
     t.deepEqual(Object.keys(traffic.stats.byStatus), ['200']);
   });
 });
+
+/** Runs every Grafana panel's PromQL against the live Prometheus of the rollout: each returns data. */
+async function everyDashboardPanelHasData(t: ExecutionContext, prometheusUrl: string): Promise<void> {
+  const empty: string[] = [];
+  for (const query of dashboardQueries()) {
+    const key = `${query.dashboard}/${query.where}`;
+    const result = await promQuery(prometheusUrl, query.promql);
+    if (result.length === 0 && !MAY_BE_EMPTY[key]) empty.push(`${key}: ${query.promql}`);
+  }
+  t.deepEqual(empty, [], 'dashboard queries without data during the rollout');
+}

@@ -126,6 +126,9 @@ export class PromOperatorMetrics implements OperatorMetrics, ControllerMetrics {
 
   recordPhase(key: string, phase: string): void {
     const id = split(key);
+    // The promotions counter exists from the first sight at zero, so increase() counts the first
+    // promotion too (a series born at 1 shows no increase).
+    if (!this.phasesSeen.has(key)) this.promotions.inc(id, 0);
     const seen = new Set<string>([...PHASES, ...(this.phasesSeen.get(key) ?? []), phase]);
     this.phasesSeen.set(key, seen);
     for (const p of seen) this.phase.set({ ...id, phase: p }, p === phase ? 1 : 0);
@@ -175,6 +178,7 @@ export class PromOperatorMetrics implements OperatorMetrics, ControllerMetrics {
     const id = split(key);
     for (const phase of this.phasesSeen.get(key) ?? []) this.phase.remove({ ...id, phase });
     for (const check of this.checksSeen.get(key) ?? []) this.removeCheck({ ...id, check });
+    this.promotions.remove(id);
     this.phasesSeen.delete(key);
     this.checksSeen.delete(key);
   }

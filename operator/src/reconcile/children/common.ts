@@ -95,3 +95,9 @@ export function serverContainer(image: string, mode: 'serve' | 'router'): V1Cont
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
   };
 }
+
+/**
+ * How long serve and router keep answering after SIGTERM while failing readiness, so that
+ * endpoints and proxies stop sending to a terminating pod before it closes its listener.
+ */
+export const SHUTDOWN_DELAY_MS = 5000;

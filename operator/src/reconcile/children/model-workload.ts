@@ -10,6 +10,7 @@ import {
   HTTP_PORT,
   POD_SECURITY,
   SCRAPE_ANNOTATIONS,
+  SHUTDOWN_DELAY_MS,
   serverContainer,
   type ChildScope,
 } from './common.js';
@@ -32,6 +33,7 @@ function serveEnv(
     { name: 'MODEL_NAME', value: scope.name },
     { name: 'MODEL_VERSION', value: model.version },
     { name: 'MODEL_VARIANT', value: variant },
+    { name: 'SHUTDOWN_DELAY_MS', value: String(SHUTDOWN_DELAY_MS) },
   ];
   if (model.artifact.sha256) env.push({ name: 'MODEL_ARTIFACT_SHA256', value: model.artifact.sha256 });
   if (store) {

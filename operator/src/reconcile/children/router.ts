@@ -14,6 +14,7 @@ import type { ResolvedSpec } from '../../api/defaults.js';
 import { LABELS } from '../../api/group.js';
 import { childNames } from '../../api/names.js';
 import {
+  SHUTDOWN_DELAY_MS,
   childLabels,
   HTTP_PORT,
   POD_SECURITY,
@@ -48,6 +49,7 @@ export function routerDeployment(
     { name: 'ROUTES_CONFIGMAP', value: names.routesConfigMap },
     { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
     { name: 'MODEL_NAME', value: scope.name },
+    { name: 'SHUTDOWN_DELAY_MS', value: String(SHUTDOWN_DELAY_MS) },
   ];
   if (router.resources) container.resources = router.resources as typeof container.resources;
   const labels = { ...childLabels(scope, 'router'), ...routerSelector(scope) };
