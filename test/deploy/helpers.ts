@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
-import { ensureKubeBinaries, sharedControlPlane } from '../cluster/index.js';
+import { ensureKubeBinaries, sharedControlPlane, waitFor } from '../cluster/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHART = path.join(ROOT, 'helm/modelrollout');
@@ -129,6 +129,18 @@ export async function cluster() {
   const kubectlOk = (args: string[], input?: string) =>
     runOk('kubectl', ['--kubeconfig', kubeconfig, ...args], { input });
   const helm = (args: string[]) => run(helmBinary(), ['--kubeconfig', kubeconfig, ...args]);
+  /** Waits until a just-applied CRD is Established (its conditions may not exist yet at first). */
+  async function waitEstablished(crd: string): Promise<void> {
+    await waitFor(`${crd} Established`, async () => {
+      const out = await kubectl([
+        'get',
+        crd,
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+      ]);
+      return out.stdout.trim() === 'True' ? true : undefined;
+    });
+  }
   return {
     plane,
     kubeconfig,
@@ -146,28 +158,17 @@ export async function cluster() {
       if (names.length > 0)
         await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...names]);
     },
-    /** Installs the project's CRDs (idempotent; CRDs are shared by every test on the plane). */
     async ensureCrds(): Promise<void> {
       for (const file of fs.readdirSync(path.join(ROOT, 'crds')).filter((f) => f.endsWith('.yaml'))) {
         await kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', path.join(ROOT, 'crds', file)]);
       }
-      await kubectlOk([
-        'wait',
-        '--for=condition=Established',
-        '--timeout=60s',
-        'crd/modeldeployments.modelrollout.io',
-      ]);
+      await waitEstablished('crd/modeldeployments.modelrollout.io');
     },
     /** Installs the Gateway API HTTPRoute CRD of test/fixtures (idempotent, never deleted). */
     async ensureHttpRouteCrd(): Promise<void> {
       const file = path.join(ROOT, 'test/fixtures/gateway-api/gateway.networking.k8s.io_httproutes.yaml');
       await kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', file]);
-      await kubectlOk([
-        'wait',
-        '--for=condition=Established',
-        '--timeout=60s',
-        'crd/httproutes.gateway.networking.k8s.io',
-      ]);
+      await waitEstablished('crd/httproutes.gateway.networking.k8s.io');
     },
   };
 }
