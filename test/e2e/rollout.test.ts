@@ -40,13 +40,25 @@ test.serial('shadow → canary → promote: master serves v2, candidate gone, hi
   });
 });
 
-/** Runs every Grafana panel's PromQL against the live Prometheus of the rollout: each returns data. */
+/**
+ * Runs every Grafana panel's PromQL against the live Prometheus of the rollout until each returns
+ * data (the newest pods need a scrape or two after the promotion).
+ */
 async function everyDashboardPanelHasData(t: ExecutionContext, prometheusUrl: string): Promise<void> {
-  const empty: string[] = [];
-  for (const query of dashboardQueries()) {
-    const key = `${query.dashboard}/${query.where}`;
-    const result = await promQuery(prometheusUrl, query.promql);
-    if (result.length === 0 && !MAY_BE_EMPTY[key]) empty.push(`${key}: ${query.promql}`);
+  const emptyQueries = async () => {
+    const empty: string[] = [];
+    for (const query of dashboardQueries()) {
+      const key = `${query.dashboard}/${query.where}`;
+      const result = await promQuery(prometheusUrl, query.promql);
+      if (result.length === 0 && !MAY_BE_EMPTY[key]) empty.push(`${key}: ${query.promql}`);
+    }
+    return empty;
+  };
+  let empty = await emptyQueries();
+  const deadline = Date.now() + 30_000;
+  while (empty.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    empty = await emptyQueries();
   }
   t.deepEqual(empty, [], 'dashboard queries without data during the rollout');
 }
