@@ -3,6 +3,7 @@
 # The plane lives in a foreground process owned by the calling shell and stops on its EXIT.
 start_plane() {
   local dir="$1" log="$2" components="${3:-kube,postgres,prometheus}"
+  rm -f "$dir/plane.json" # a stale one from a killed run would look ready; its pid files stay for clean-up
   npx tsx test/cluster/cli.ts up --foreground --dir "$dir" --components "$components" >"$log" 2>&1 &
   PLANE_PID=$!
   trap stop_plane EXIT
