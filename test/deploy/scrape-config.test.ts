@@ -14,7 +14,7 @@ import { Registry } from 'prom-client';
 import { parse, stringify } from 'yaml';
 import { createServeMetrics } from '../../model-server/src/metrics/serve-metrics.js';
 import { PromOperatorMetrics } from '../../operator/src/metrics/prom-operator-metrics.js';
-import { freePort, promQuery, startProcess, waitFor } from '../cluster/index.js';
+import { freePort, promQuery, startProcess, waitFor, type ManagedProcess } from '../cluster/index.js';
 import { waitHealthy } from '../cluster/http-probe.js';
 import { MANIFESTS, parseObjects, run } from './helpers.js';
 
@@ -119,18 +119,7 @@ test('a real Prometheus scrapes annotated pods with the namespace, pod, modeldep
   operator.recordPhase('ml/hp', 'Canary');
   const servers = [await metricsServer(serveRegistry), await metricsServer(operator.registry)];
   const [servePort, operatorPort] = servers.map((s) => (s.address() as AddressInfo).port);
-  const port = await freePort();
-  const proc = startProcess({
-    name: 'prometheus-scrape-test',
-    dir,
-    command: 'prometheus',
-    args: [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-  });
+  let proc: ManagedProcess | undefined;
   try {
     const scrape = { 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics' };
     const modelLabels = { 'modelrollout.io/modeldeployment': 'hp', 'modelrollout.io/variant': 'candidate' };
@@ -164,6 +153,18 @@ test('a real Prometheus scrapes annotated pods with the namespace, pod, modeldep
       path.join(dir, 'prometheus.yml'),
       stringify({ global: { scrape_interval: '1s' }, scrape_configs: [jobWithFileDiscovery(sdFile)] }),
     );
+    const port = await freePort();
+    proc = startProcess({
+      name: 'prometheus-scrape-test',
+      dir,
+      command: 'prometheus',
+      args: [
+        `--config.file=${path.join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+    });
     await waitHealthy('prometheus', `http://127.0.0.1:${port}/-/ready`, proc.exited, {
       logFile: proc.logFile,
     });
@@ -203,7 +204,7 @@ test('a real Prometheus scrapes annotated pods with the namespace, pod, modeldep
     const up = await promQuery(url, 'up');
     t.deepEqual(up.map((s) => s.metric.pod).sort(), ['hp-candidate-7d9f', 'modelrollout-5c7b']);
   } finally {
-    await proc.stop('SIGTERM', 10_000);
+    await proc?.stop('SIGTERM', 10_000);
     for (const server of servers) server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
