@@ -2,9 +2,11 @@
  * Router benchmark: `npx tsx test/bench/router.ts [--seconds N] [--rounds N]`
  *
  * Separate processes: two stand-in model-servers (master, candidate), the router
- * (`model-server router`, routes from a file it re-reads) and an autocannon load generator per run.
+ * (`model-server router`, routes from a file it re-reads) and a load generator per run
+ * (`router-load.ts`: autocannon, or an open-loop paced sender).
  *  1. Added latency: p50/p99 at 1,000 req/s calling master directly vs through the router
- *     (no mirroring). Target: p99 added <= 1 ms.
+ *     (no mirroring), paced (one request per ms) and with autocannon's bursty rate limiter.
+ *     Target: p99 added <= 1 ms.
  *  2. Mirroring cost: throughput at full speed through the router with 0% vs 100% mirroring.
  *     Target: with >= 80% of without.
  * Runs alternate (direct/router, 0%/100%) and repeat; the median of the rounds is reported.
@@ -27,13 +29,13 @@ interface LoadResult {
   rps: number;
   non2xx: number;
   errors: number;
-  timeouts: number;
   p50: number;
   p90: number;
   p99: number;
   p999: number;
-  autocannonP99: number;
 }
+
+type LoadMode = 'autocannon' | 'paced';
 
 const { values: flags } = parseArgs({
   options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' } },
@@ -107,9 +109,15 @@ async function setRoutes(file: string, routerUrl: string, config: RoutesConfig):
   );
 }
 
-async function load(url: string, connections: number, seconds: number, rate?: number): Promise<LoadResult> {
+async function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  rate?: number,
+  mode: LoadMode = 'autocannon',
+): Promise<LoadResult> {
   const child = spawnTsx(path.join(HERE, 'router-load.ts'), [
-    JSON.stringify({ url: `${url}/v1/predictions`, connections, seconds, rate, body: BODY }),
+    JSON.stringify({ url: `${url}/v1/predictions`, mode, connections, seconds, rate, body: BODY }),
   ]);
   const [line] = await firstLine(child, /^\{.*\}$/);
   return JSON.parse(line) as LoadResult;
@@ -160,10 +168,15 @@ async function main(): Promise<void> {
   const routerUrl = `http://127.0.0.1:${port}`;
   await waitUntil('router ready', async () => (await readyInfo(routerUrl)).ready === true);
 
-  const measure = async (url: string, connections: number, rate?: number): Promise<Measured> => {
+  const measure = async (
+    url: string,
+    connections: number,
+    rate?: number,
+    mode?: LoadMode,
+  ): Promise<Measured> => {
     const cpu = () => [cpuSeconds(router.pid!), cpuSeconds(master.pid) + cpuSeconds(candidate.pid)];
     const [r0, u0] = cpu();
-    const result = await load(url, connections, SECONDS, rate);
+    const result = await load(url, connections, SECONDS, rate, mode);
     const [r1, u1] = cpu();
     const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, result.requests);
     return { ...result, routerCpuUs: perRequest(r1 - r0), upstreamCpuUs: perRequest(u1 - u0) };
@@ -176,22 +189,36 @@ async function main(): Promise<void> {
   await load(routerUrl, 10, 3);
   await setRoutes(routesFile, routerUrl, base);
 
-  console.log('\n1. latency at 1,000 req/s (10 connections), direct vs through the router (no mirroring)');
-  const direct: Measured[] = [];
-  const routed: Measured[] = [];
+  console.log('\n1. latency at 1,000 req/s, direct vs through the router (no mirroring)');
+  console.log('   paced: one request every 1 ms (open loop, 32 connections available)');
+  console.log("   autocannon: -R 1000 -c 10 (each connection's quota sent back to back every second)");
+  const runs: Record<string, Measured[]> = {
+    pacedDirect: [],
+    pacedRouter: [],
+    burstDirect: [],
+    burstRouter: [],
+  };
   for (let round = 1; round <= ROUNDS; round++) {
-    const d = await measure(master.url, 10, 1_000);
-    const r = await measure(routerUrl, 10, 1_000);
-    direct.push(d);
-    routed.push(r);
-    console.log(
-      `  round ${round}: direct p50 ${ms(d.p50)} p99 ${ms(d.p99)} (${d.rps.toFixed(0)} req/s) | ` +
-        `router p50 ${ms(r.p50)} p99 ${ms(r.p99)} (${r.rps.toFixed(0)} req/s, non-2xx ${r.non2xx + r.errors}, ` +
-        `router CPU ${r.routerCpuUs.toFixed(0)} µs/req)`,
-    );
+    const pd = await measure(master.url, 32, 1_000, 'paced');
+    const pr = await measure(routerUrl, 32, 1_000, 'paced');
+    const bd = await measure(master.url, 10, 1_000);
+    const br = await measure(routerUrl, 10, 1_000);
+    runs.pacedDirect.push(pd);
+    runs.pacedRouter.push(pr);
+    runs.burstDirect.push(bd);
+    runs.burstRouter.push(br);
+    const row = (name: string, d: Measured, r: Measured) =>
+      `  round ${round} ${name}: direct p50 ${ms(d.p50)} p99 ${ms(d.p99)} (${d.rps.toFixed(0)} req/s) | ` +
+      `router p50 ${ms(r.p50)} p99 ${ms(r.p99)} (${r.rps.toFixed(0)} req/s, non-2xx ${r.non2xx + r.errors}, ` +
+      `router CPU ${r.routerCpuUs.toFixed(0)} µs/req)`;
+    console.log(row('paced     ', pd, pr));
+    console.log(row('autocannon', bd, br));
   }
-  const addedP50 = median(routed.map((r) => r.p50)) - median(direct.map((d) => d.p50));
-  const addedP99 = median(routed.map((r) => r.p99)) - median(direct.map((d) => d.p99));
+  const med = (key: string, field: 'p50' | 'p90' | 'p99') => median(runs[key].map((r) => r[field]));
+  const addedP50 = med('pacedRouter', 'p50') - med('pacedDirect', 'p50');
+  const addedP90 = med('pacedRouter', 'p90') - med('pacedDirect', 'p90');
+  const addedP99 = med('pacedRouter', 'p99') - med('pacedDirect', 'p99');
+  const burstAddedP99 = med('burstRouter', 'p99') - med('burstDirect', 'p99');
 
   console.log('\n2. throughput at full speed (32 connections) through the router, mirroring 0% vs 100%');
   const plain: Measured[] = [];
@@ -224,12 +251,14 @@ async function main(): Promise<void> {
 
   console.log('\nsummary (medians of the rounds)');
   console.log(
-    `  direct p50 ${ms(median(direct.map((d) => d.p50)))} p99 ${ms(median(direct.map((d) => d.p99)))}; ` +
-      `router p50 ${ms(median(routed.map((r) => r.p50)))} p99 ${ms(median(routed.map((r) => r.p99)))}`,
+    `  paced 1,000 req/s: direct p50 ${ms(med('pacedDirect', 'p50'))} p90 ${ms(med('pacedDirect', 'p90'))} ` +
+      `p99 ${ms(med('pacedDirect', 'p99'))}; router p50 ${ms(med('pacedRouter', 'p50'))} ` +
+      `p90 ${ms(med('pacedRouter', 'p90'))} p99 ${ms(med('pacedRouter', 'p99'))}`,
   );
   console.log(
-    `  added latency: p50 ${ms(addedP50)}, p99 ${ms(addedP99)}  (target p99 <= 1 ms: ${addedP99 <= 1 ? 'met' : 'MISSED'})`,
+    `  added latency (paced): p50 ${ms(addedP50)}, p90 ${ms(addedP90)}, p99 ${ms(addedP99)}  (target p99 <= 1 ms: ${addedP99 <= 1 ? 'met' : 'MISSED'})`,
   );
+  console.log(`  added p99 with autocannon -R 1000 -c 10 (bursts of 10): ${ms(burstAddedP99)}`);
   console.log(
     `  throughput: ${median(plain.map((p) => p.rps)).toFixed(0)} req/s without mirroring, ` +
       `${median(mirrored.map((m) => m.rps)).toFixed(0)} req/s with 100% mirroring`,
