@@ -67,14 +67,27 @@ async function fillVolume(volume: V1Volume, dir: string, namespace: string, data
   }
 }
 
-/** `value` with a leading mount path replaced by its real directory. */
+/**
+ * `value` with a leading mount path replaced by its real directory. An existing file of this
+ * machine below the mount path (e.g. a model artifact of a checkout under /tmp, with an emptyDir
+ * at /tmp) is left alone: local files stand in for files baked into the image.
+ */
 export function rewritePath(value: string, mappings: MountMapping[]): string {
   for (const { mountPath, hostPath } of mappings) {
     if (value === mountPath) return hostPath;
     const prefix = mountPath === '/' ? '/' : `${mountPath}/`;
-    if (value.startsWith(prefix)) return path.join(hostPath, value.slice(prefix.length));
+    if (value.startsWith(prefix) && !isHostFile(value))
+      return path.join(hostPath, value.slice(prefix.length));
   }
   return value;
+}
+
+function isHostFile(value: string): boolean {
+  try {
+    return fs.statSync(value).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** An argument rewritten like an env value, also in the `--flag=value` form. */
