@@ -1,5 +1,5 @@
-import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
-import { isNotFound, routingLabels, TRAFFIC_FIELD_MANAGER } from './labels.js';
+import { type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
+import { isNotFound, routingLabels, TRAFFIC_FIELD_MANAGER, serverSideApply } from './labels.js';
 import type { GatewayParentRef } from '../api/types.js';
 import type { Backend, TrafficRouter, TrafficState } from './types.js';
 
@@ -115,14 +115,7 @@ export class GatewayApiRouter implements TrafficRouter {
 
   async apply(state: TrafficState): Promise<void> {
     const route = httpRouteOf(state, this.options.parentRefs);
-    await this.objects.patch(
-      route,
-      undefined,
-      undefined,
-      this.fieldManager,
-      true,
-      PatchStrategy.ServerSideApply,
-    );
+    await serverSideApply(this.objects, route, this.fieldManager);
   }
 
   async current(

@@ -1,3 +1,4 @@
+import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 /** Label every object the operator manages carries; the controller watches children by it. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 /** Value of MANAGED_BY_LABEL on the operator's objects. */
@@ -23,4 +24,13 @@ export function serviceUrl(service: string, namespace: string, port: number): st
 /** True for the client-node ApiException of a missing object. */
 export function isNotFound(err: unknown): boolean {
   return (err as { code?: number })?.code === 404;
+}
+
+/** Server-side applies `obj` as `fieldManager`, taking over fields other managers hold. */
+export async function serverSideApply(
+  objects: KubernetesObjectApi,
+  obj: KubernetesObject,
+  fieldManager: string,
+): Promise<void> {
+  await objects.patch(obj, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
 }

@@ -1,4 +1,4 @@
-import { PatchStrategy, type KubernetesObjectApi, type V1ConfigMap } from '@kubernetes/client-node';
+import { type KubernetesObjectApi, type V1ConfigMap } from '@kubernetes/client-node';
 import {
   DEFAULT_SHADOW_TOLERANCE,
   parseRoutesConfigMapData,
@@ -6,7 +6,7 @@ import {
   routesConfigMapName,
   type RoutesConfig,
 } from '../../../model-server/src/router/routes-config.js';
-import { isNotFound, routingLabels, serviceUrl, TRAFFIC_FIELD_MANAGER } from './labels.js';
+import { isNotFound, routingLabels, serviceUrl, TRAFFIC_FIELD_MANAGER, serverSideApply } from './labels.js';
 import type { TrafficRouter, TrafficState } from './types.js';
 
 /** Options of the `router` traffic provider. */
@@ -66,14 +66,7 @@ export class RoutesConfigMapRouter implements TrafficRouter {
 
   async apply(state: TrafficState): Promise<void> {
     const manifest = routesConfigMap(state, this.options.shadowTolerance);
-    await this.objects.patch(
-      manifest,
-      undefined,
-      undefined,
-      this.fieldManager,
-      true,
-      PatchStrategy.ServerSideApply,
-    );
+    await serverSideApply(this.objects, manifest, this.fieldManager);
   }
 
   async current(
