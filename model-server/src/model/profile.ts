@@ -31,6 +31,11 @@ export interface NumericalProfile {
    * also holds max). `histogramBin` places live values, clamping those outside to the end bins.
    */
   histogram: { edges: number[]; counts: number[] };
+  /**
+   * Every non-missing training value, ascending: the reference sample for two-sample tests
+   * (KS) and exact bin shares. Absent in artifacts trained before drift assessment existed.
+   */
+  sample?: number[];
 }
 
 /** Distribution of a categorical value. */

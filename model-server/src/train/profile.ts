@@ -82,5 +82,6 @@ function numericalProfile(values: readonly (number | null)[], total: number): Nu
       values: QUANTILES.map((q) => (n > 0 ? sortedPercentileLinear(sorted, q * 100) : 0)),
     },
     histogram: { edges, counts },
+    sample: Array.from(sorted),
   };
 }
