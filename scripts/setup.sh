@@ -13,6 +13,7 @@ command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(pro
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
+command -v chromium >/dev/null || need+=(chromium) # headless screenshots in the assess report tests
 if ((${#need[@]})); then
   [[ $(id -u) == 0 ]] && SUDO="" || SUDO="sudo"
   log "installing Debian packages: ${need[*]}"

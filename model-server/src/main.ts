@@ -12,6 +12,7 @@ modes:
   router   route traffic between master and candidate (shadow/canary)
   train    train a model: train --config <file.yml> --out <artifact.json>
   diff     compare predictions of two servers or artifacts
+  assess   drift report of stored predictions against the training profile
 run 'model-server <mode> --help' for the options of a mode`;
 
 type ModeMain = (argv: string[]) => Promise<number>;
@@ -22,6 +23,7 @@ const modes: Record<string, () => Promise<ModeMain>> = {
   router: async () => (await import('./router/cli.js')).routerMain,
   train: async () => (await import('./train/cli.js')).trainMain,
   diff: async () => (await import('./diff/cli.js')).diffMain,
+  assess: async () => (await import('./assess/cli.js')).assessMain,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -73,7 +73,11 @@ test('the shipped course model profiles its features with training samples', asy
   t.is(kinds.BsmtQual, 'categorical');
   t.is(kinds.LotArea, 'numerical');
   for (const b of bins) {
-    t.is(b.trainingCounts.reduce((x, y) => x + y, 0), model.profile.rows, `${b.feature} bins hold every training row`);
+    t.is(
+      b.trainingCounts.reduce((x, y) => x + y, 0),
+      model.profile.rows,
+      `${b.feature} bins hold every training row`,
+    );
   }
 });
 
