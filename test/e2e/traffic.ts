@@ -31,12 +31,12 @@ export interface TrafficStats {
   errorSamples: string[];
 }
 
-/** A steady stream of single-record predictions to `address` (host:port) until stop(). */
+/** A steady stream of single-record predictions to `address` (host:port) until stop(), cycling through `records`. */
 export function startTraffic(
   address: string,
   ratePerSecond = 40,
+  records: readonly Record<string, unknown>[] = testRecords(),
 ): { stats: TrafficStats; stop(): Promise<void> } {
-  const records = testRecords();
   const dispatcher = new Agent({ connections: 16, keepAliveTimeout: 10_000 });
   const stats: TrafficStats = { sent: 0, byStatus: {}, byVersion: {}, errors: 0, errorSamples: [] };
   const inFlight = new Set<Promise<void>>();

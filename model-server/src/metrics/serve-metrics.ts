@@ -1,4 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { FeatureBins } from '../model/profile-bins.js';
+import { registerInputMetrics } from './input-metrics.js';
 
 /** Labels every serve metric carries; the operator selects by `variant` and `model_version`. */
 export interface ModelLabels {
@@ -40,16 +42,21 @@ export interface ServeMetrics {
   observeRequest(method: string, endpoint: string, status: number, seconds: number): void;
   /** Records the predicted prices of one request (nulls are skipped). */
   observePredictions(predictions: readonly (number | null)[]): void;
+  /** Counts the records of one request in the bins of their training profile (see input-metrics.ts). */
+  observeInputs(records: readonly Record<string, unknown>[]): void;
 }
 
 /**
  * Registers the serve metrics in `registry` (one registry per app, so tests can build several).
- * Default process metrics are added when `defaultMetrics` is true.
+ * Default process metrics are added when `defaultMetrics` is true. `inputBins` (the model's
+ * training-profile bins, see `inputBinsOf`) are the live input distributions exported; none
+ * leaves the input metrics without series.
  */
 export function createServeMetrics(
   registry: Registry,
   labels: ModelLabels,
   defaultMetrics = true,
+  inputBins: readonly FeatureBins[] = [],
 ): ServeMetrics {
   const modelLabelNames: ModelLabel[] = ['model_name', 'model_version', 'variant'];
   const requestLabelNames: RequestLabel[] = [...modelLabelNames, 'method', 'endpoint', 'status'];
@@ -92,6 +99,9 @@ export function createServeMetrics(
   for (const status of ['200', '500']) {
     requests.labels({ ...labels, method: 'POST', endpoint: '/v1/predictions', status }).inc(0);
   }
+  // Likewise every prediction bucket, so a window's distribution (predictionDrift) starts at zero.
+  predictions.zero(labels);
+  const inputs = registerInputMetrics(registry, labels, inputBins);
   if (defaultMetrics) {
     collectDefaultMetrics({ register: registry });
     // Gauges named *_total (promtool: "non-counter metrics should not have _total suffix"); the
@@ -129,5 +139,6 @@ export function createServeMetrics(
       }
       if (last !== undefined) lastPredictionChild.set(last);
     },
+    observeInputs: (records) => inputs.observeRecords(records),
   };
 }

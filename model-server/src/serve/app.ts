@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { Registry } from 'prom-client';
 import type { HttpLimits, Variant } from '../config/serve-config.js';
 import { registerStoreMetrics } from '../metrics/store-metrics.js';
+import { inputBinsOf } from '../metrics/input-metrics.js';
 import { createServeMetrics } from '../metrics/serve-metrics.js';
 import type { Model } from '../model/types.js';
 import type { PredictionSink } from '../store/types.js';
@@ -47,7 +48,8 @@ export async function buildServer(deps: ServeDeps): Promise<FastifyInstance> {
   const state = deps.state ?? new ServeState();
   const registry = deps.registry ?? new Registry();
   const labels = { model_name: model.name, model_version: model.version, variant };
-  const metrics = createServeMetrics(registry, labels, deps.defaultMetrics ?? true);
+  const inputBins = inputBinsOf(model.profile, (message) => deps.logger.warn(labels, message));
+  const metrics = createServeMetrics(registry, labels, deps.defaultMetrics ?? true, inputBins);
   if (deps.sink.persistent) registerStoreMetrics(registry, labels, () => deps.sink.stats());
 
   const app = Fastify({

@@ -2,8 +2,8 @@ import type { CheckKind } from './checks/check.js';
 import { NoDataError, ProviderUnreachableError, TooManySeriesError } from './metrics-provider.js';
 import type { CheckResult, CheckSpec, Verdict } from './types.js';
 
-/** What one query gave: a value, or the error the provider threw. */
-export type QueryOutcome = { value: number } | { error: Error };
+/** What one query gave: a value (with its series' labels when known), or the error the provider threw. */
+export type QueryOutcome = { value: number; labels?: Readonly<Record<string, string>> } | { error: Error };
 
 /** Everything measured for one check, ready to be judged. */
 export interface CheckMeasurement {
@@ -58,7 +58,8 @@ export function judgeCheck(m: CheckMeasurement): CheckResult {
   if (samples < m.minSampleCount) {
     return inconclusive(`thin data: ${samples} candidate samples < minSampleCount ${m.minSampleCount}`);
   }
-  const judged = m.kind.evaluate(m.spec, candidate as number, master);
+  const labels = 'labels' in m.candidate ? m.candidate.labels : undefined;
+  const judged = m.kind.evaluate(m.spec, candidate as number, master, labels);
   return { ...base, samples, verdict: judged.verdict, ...(judged.reason ? { reason: judged.reason } : {}) };
 }
 

@@ -31,8 +31,8 @@ export class MetricsAnalyzer implements Analyzer {
     const run = (query: string): Promise<QueryOutcome> => {
       let outcome = runs.get(query);
       if (!outcome) {
-        outcome = provider.queryValue(query).then(
-          (value) => ({ value }),
+        outcome = provider.querySample(query).then(
+          ({ value, labels }) => ({ value, labels }),
           (error: Error) => ({ error }),
         );
         runs.set(query, outcome);

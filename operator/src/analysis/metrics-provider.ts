@@ -11,6 +11,14 @@ export interface MetricsProvider {
    * @throws QueryError when the provider refused or failed to run the query
    */
   queryValue(query: string, signal?: AbortSignal): Promise<number>;
+  /** Like `queryValue`, with the labels of the series the value came from (empty for a scalar). */
+  querySample(query: string, signal?: AbortSignal): Promise<MetricSample>;
+}
+
+/** One value of an instant query and the labels of its series. */
+export interface MetricSample {
+  value: number;
+  labels: Readonly<Record<string, string>>;
 }
 
 /** Base class of every error a MetricsProvider throws. */

@@ -3,6 +3,7 @@ import {
   ProviderUnreachableError,
   QueryError,
   TooManySeriesError,
+  type MetricSample,
   type MetricsProvider,
 } from './metrics-provider.js';
 
@@ -34,8 +35,12 @@ export class PrometheusProvider implements MetricsProvider {
   }
 
   async queryValue(query: string, signal?: AbortSignal): Promise<number> {
+    return (await this.querySample(query, signal)).value;
+  }
+
+  async querySample(query: string, signal?: AbortSignal): Promise<MetricSample> {
     const body = await this.fetchJson(query, signal);
-    return valueOf(query, body);
+    return sampleOf(query, body);
   }
 
   private async fetchJson(query: string, signal?: AbortSignal): Promise<PrometheusResponse> {
@@ -75,22 +80,24 @@ export class PrometheusProvider implements MetricsProvider {
   }
 }
 
-function valueOf(query: string, body: PrometheusResponse): number {
+function sampleOf(query: string, body: PrometheusResponse): MetricSample {
   const { resultType, result } = body.data ?? { resultType: 'none', result: null };
   let sample: Sample;
+  let labels: Record<string, string> = {};
   if (resultType === 'scalar') {
     sample = result as Sample;
   } else if (resultType === 'vector') {
-    const series = result as { value: Sample }[];
+    const series = result as { metric?: Record<string, string>; value: Sample }[];
     if (series.length === 0) throw new NoDataError('query returned no series', query);
     if (series.length > 1) throw new TooManySeriesError(query, series.length);
     sample = series[0].value;
+    labels = series[0].metric ?? {};
   } else {
     throw new QueryError(`query returned a ${resultType}, expected an instant vector or scalar`, query);
   }
   const value = Number(sample[1]);
   if (Number.isNaN(value)) throw new NoDataError('query returned NaN (no samples in the window)', query);
-  return value;
+  return { value, labels };
 }
 
 function describe(err: unknown): string {

@@ -2,7 +2,8 @@
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
 /** Built-in checks that know the model-server's and router's metric names. */
-export type BuiltinCheck = 'errorRate' | 'latencyP99' | 'predictionShift' | 'shadowDivergence';
+export type BuiltinCheck =
+  'errorRate' | 'latencyP99' | 'predictionShift' | 'shadowDivergence' | 'inputDrift' | 'predictionDrift';
 
 /** One entry of `spec.analysis.checks` (shape enforced by the CRD schema). */
 export interface CheckSpec {

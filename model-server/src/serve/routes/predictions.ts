@@ -37,6 +37,7 @@ export function registerPredictionRoute(app: FastifyInstance, deps: PredictionRo
       const records = recordsFromBody(request.body, valid, deps.validateRecords, deps.maxRecords);
       const { predictions, errors } = model.predict(records);
       metrics.observePredictions(predictions);
+      metrics.observeInputs(records);
       const reasons = new Map(errors.map((error) => [error.index, `${error.field}: ${error.reason}`]));
       const createdAt = new Date().toISOString();
       const rows: PredictionRow[] = new Array(records.length);

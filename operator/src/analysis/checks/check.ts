@@ -35,6 +35,15 @@ export interface CheckKind {
   samplesQuery?(spec: CheckSpec, ctx: CheckContext): string;
   /** Human-readable threshold, e.g. `<= 0.01` or `<= 1.25 × master`. */
   threshold(spec: CheckSpec): string;
-  /** Pass or fail from the measured values (master is null when not needed). */
-  evaluate(spec: CheckSpec, candidate: number, master: number | null): ValueVerdict;
+  /**
+   * Pass or fail from the measured values (master is null when not needed). `labels` are those of
+   * the series the candidate's value came from, for a reason such as the worst feature of a
+   * `topk(1, ...)` query; empty for a scalar or an aggregate without labels.
+   */
+  evaluate(
+    spec: CheckSpec,
+    candidate: number,
+    master: number | null,
+    labels?: Readonly<Record<string, string>>,
+  ): ValueVerdict;
 }

@@ -2,7 +2,9 @@ import type { BuiltinCheck, CheckSpec } from '../types.js';
 import type { CheckKind } from './check.js';
 import { customQuery } from './custom-query.js';
 import { errorRate } from './error-rate.js';
+import { inputDrift } from './input-drift.js';
 import { latencyP99 } from './latency-p99.js';
+import { predictionDrift } from './prediction-drift.js';
 import { predictionShift } from './prediction-shift.js';
 import { shadowDivergence } from './shadow-divergence.js';
 
@@ -11,6 +13,8 @@ const BUILTINS: Record<BuiltinCheck, CheckKind> = {
   latencyP99,
   predictionShift,
   shadowDivergence,
+  inputDrift,
+  predictionDrift,
 };
 
 /** The kind of check `spec` describes; throws naming the field when it is neither builtin nor query. */
