@@ -137,11 +137,13 @@ function upperBound(edges: readonly number[], v: number): number {
 }
 
 function intervalLabels(edges: readonly number[]): string[] {
-  const show = (v: number): string => String(Number(v.toPrecision(6)));
   if (edges.length === 0) return ['all'];
-  return [
+  const labels = (show: (v: number) => string): string[] => [
     `< ${show(edges[0])}`,
     ...edges.slice(1).map((e, i) => `[${show(edges[i])}, ${show(e)})`),
     `>= ${show(edges[edges.length - 1])}`,
   ];
+  const short = labels((v) => String(Number(v.toPrecision(6))));
+  // Edges closer than 6 significant digits would share a label (and a metric series).
+  return new Set(short).size === short.length ? short : labels(String);
 }

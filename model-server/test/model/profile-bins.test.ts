@@ -85,3 +85,10 @@ test('a profile without a training sample is refused by feature name', (t) => {
   const { sample: _, ...old } = numerical([1, 2, 3]);
   t.throws(() => featureBins('LotArea', old, 3), { message: /LotArea has no training sample.*retrain/ });
 });
+
+test('bin labels keep full precision when 6 digits would make two bins look alike', (t) => {
+  const sample = Array.from({ length: 100 }, (_, i) => 1000000 + i / 1000);
+  const labels = featureBins('x', numerical(sample), 100).labels;
+  t.is(new Set(labels).size, labels.length);
+  t.is(labels[1], '[1000000.01, 1000000.02)');
+});
