@@ -11,6 +11,8 @@ import { parseArgs } from 'node:util';
 import type { ModelDeployment, Phase } from '../../operator/src/api/types.js';
 import { startControlPlane, type ControlPlane } from '../cluster/index.js';
 import { killRecorded } from '../cluster/process.js';
+import { runAssessment } from '../../model-server/src/assess/cli.js';
+import { renderAssessmentHtml } from '../../model-server/src/assess/report-html.js';
 import { liveView, summaryTable, type RolloutSummary } from './demo-view.js';
 import { fastSpec, MODELS, modelSpec, startE2e, type E2eEnvironment } from './environment.js';
 import { startTraffic, type TrafficStats } from './traffic.js';
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
     say(
       `\nclient requests: ${traffic.stats.sent} sent (${statuses}; ${traffic.stats.errors} connection errors)`,
     );
+    await assessCandidates(plane, new Date(t0));
     say(`demo finished in ${Math.round((Date.now() - t0) / 1000)} s`);
     if (values.keep) {
       say(
@@ -129,6 +132,34 @@ async function main(): Promise<void> {
     throw error;
   }
   await stopAll();
+}
+
+/** Drift reports of the two candidates from the prediction store, as `model-server assess` writes them. */
+async function assessCandidates(plane: ControlPlane, from: Date): Promise<void> {
+  const dir = path.join(repoRoot, '.tmp', 'reports');
+  fs.mkdirSync(dir, { recursive: true });
+  say('\ndrift assessment of the stored predictions (model-server assess):');
+  for (const model of [MODELS.v2, MODELS.v3]) {
+    const a = await runAssessment({
+      artifact: path.join(repoRoot, 'model-server/artifacts', model.file),
+      variant: 'candidate',
+      from: from.toISOString(),
+      to: new Date().toISOString(),
+      databaseUrl: plane.postgresUrl,
+      schema: 'public',
+      thresholds: { pValue: 0.01, psi: 0.2 },
+    });
+    const file = path.join(dir, `${NAME}-${model.version}.html`);
+    fs.writeFileSync(file, renderAssessmentHtml(a));
+    const shadow = a.shadow
+      ? `${a.shadow.pairs} shadow pairs, median |candidate - master| ${(a.shadow.relativeDifference.p50 * 100).toFixed(1)}%`
+      : 'no shadow pairs';
+    const worst = [...a.features].sort((x, y) => y.psi - x.psi)[0];
+    say(
+      `  ${model.version}: ${a.rows} stored predictions, ${shadow}, highest input PSI ${worst ? `${worst.feature} ${worst.psi.toFixed(3)}` : 'n/a'}` +
+        `\n    report: ${path.relative(process.cwd(), file)}`,
+    );
+  }
 }
 
 main().catch((error: Error) => {
