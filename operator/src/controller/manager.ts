@@ -58,6 +58,7 @@ export class ControllerManager {
       onRestart: (resource) => metrics?.recordInformerRestart(resource),
       modelDeploymentObserver: options.modelDeploymentObserver,
     });
+    options.reconciler.useCache?.(this.watches.children);
     this.workers = new ReconcileWorkers({
       queue: this.queue,
       reconciler: options.reconciler,

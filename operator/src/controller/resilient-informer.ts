@@ -7,6 +7,9 @@ import {
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 
+/** What happened to an object the informer reports. */
+export type InformerEvent = 'add' | 'update' | 'delete';
+
 /** What to watch and where to send changes. */
 export interface InformerOptions<T extends KubernetesObject> {
   /** Short resource name for logs and metrics, e.g. `deployments`. */
@@ -16,7 +19,7 @@ export interface InformerOptions<T extends KubernetesObject> {
   list: ListPromise<T>;
   labelSelector?: string;
   /** Called for every add, update and delete (handlers only enqueue keys). */
-  onChange: (obj: T) => void;
+  onChange: (obj: T, event: InformerEvent) => void;
   /** Called for deletes (after `onChange`). */
   onDelete?: (obj: T) => void;
   logger: Logger;
@@ -36,6 +39,8 @@ export class ResilientInformer<T extends KubernetesObject> {
   private readonly informer;
   private readonly clock: Clock;
   private synced = false;
+  /** The last list succeeded and no error came since: the cache follows the API server. */
+  private following = false;
   private stopped = true;
   private failures = 0;
   private restartTimer: unknown;
@@ -48,12 +53,14 @@ export class ResilientInformer<T extends KubernetesObject> {
   ) {
     this.clock = options.clock ?? systemClock;
     this.informer = makeInformer<T>(kubeConfig, options.path, options.list, options.labelSelector);
-    this.informer.on('change', (obj) => {
-      // The cache holds this very object: dropping managedFields (often the largest part of an
-      // object written by server-side apply) keeps the cache of thousands of children small.
-      if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
-      options.onChange(obj);
-    });
+    for (const event of ['add', 'update', 'delete'] as const) {
+      this.informer.on(event, (obj) => {
+        // The cache holds this very object: dropping managedFields (often the largest part of an
+        // object written by server-side apply) keeps the cache of thousands of children small.
+        if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+        options.onChange(obj, event);
+      });
+    }
     if (options.onDelete) this.informer.on('delete', options.onDelete);
     this.informer.on('error', (err) => this.onError(err));
   }
@@ -67,6 +74,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   /** Stops watching and cancels a pending restart. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.following = false;
     if (this.restartTimer !== undefined) this.clock.clearTimer(this.restartTimer);
     this.restartTimer = undefined;
     await this.informer.stop();
@@ -75,6 +83,14 @@ export class ResilientInformer<T extends KubernetesObject> {
   /** True once a full list has succeeded (the cache is complete). */
   get hasSynced(): boolean {
     return this.synced;
+  }
+
+  /**
+   * True while the cache follows the API server: listed, and no error since. False while a
+   * restart is pending, when the cache may miss changes (deletions included).
+   */
+  get watching(): boolean {
+    return this.following;
   }
 
   /** Resolves once the cache is complete. */
@@ -101,6 +117,7 @@ export class ResilientInformer<T extends KubernetesObject> {
       this.onError(err);
     }
     if (this.stopped || this.errorSinceStart) return;
+    this.following = true;
     this.failures = 0;
     if (!this.synced) {
       this.synced = true;
@@ -111,6 +128,7 @@ export class ResilientInformer<T extends KubernetesObject> {
 
   private onError(err: unknown): void {
     this.errorSinceStart = true;
+    this.following = false;
     if (this.stopped || this.restartTimer !== undefined) return;
     const base = this.options.initialBackoffMs ?? 1000;
     const delay = Math.min(base * 2 ** this.failures, this.options.maxBackoffMs ?? 30_000);

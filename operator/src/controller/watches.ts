@@ -2,6 +2,7 @@ import {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  RbacAuthorizationV1Api,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
@@ -10,7 +11,9 @@ import {
 import type { Logger } from 'pino';
 import { GROUP, KIND, PLURAL, VERSION } from '../api/group.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../traffic/labels.js';
-import { ResilientInformer } from './resilient-informer.js';
+import { ResilientInformer, type InformerEvent } from './resilient-informer.js';
+import { DeploymentUpdateFilter } from './update-filter.js';
+import type { CachedObjectRef, ObjectCache } from './types.js';
 
 /** Label selector of every child object the operator manages. */
 export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
@@ -52,24 +55,48 @@ export interface ModelDeploymentObserver {
 export interface Watches {
   modelDeployments: ResilientInformer<KubernetesObject>;
   all: ResilientInformer<KubernetesObject>[];
+  /** The caches of the managed children, by kind. */
+  children: ObjectCache;
+}
+
+/** Informer caches by `apiVersion/kind`; kinds without an informer, or out of sync, are unknown. */
+export class InformerCache implements ObjectCache {
+  constructor(private readonly informers: ReadonlyMap<string, ResilientInformer<KubernetesObject>>) {}
+
+  get(ref: CachedObjectRef): KubernetesObject | null | undefined {
+    const informer = this.informers.get(`${ref.apiVersion}/${ref.kind}`);
+    if (!informer?.watching) return undefined;
+    return informer.get(ref.name, ref.namespace) ?? null;
+  }
 }
 
 /**
- * Informers for ModelDeployments (enqueue their own key) and for the Deployments, Services and
- * ConfigMaps labelled as managed by the operator (enqueue their owner's key).
+ * Informers for ModelDeployments (enqueue their own key) and for every kind of child labelled as
+ * managed by the operator (enqueue their owner's key; their caches let a pass see without a
+ * request whether a child still holds what it would apply): Deployments, Services, ConfigMaps,
+ * ServiceAccounts, Roles and RoleBindings.
  */
 export function createWatches(kc: KubeConfig, options: WatchOptions): Watches {
   const ns = options.namespace;
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   const scoped = (prefix: string, plural: string) =>
     ns ? `${prefix}/namespaces/${ns}/${plural}` : `${prefix}/${plural}`;
   const labelSelector = MANAGED_SELECTOR;
   const asList = <T>(p: Promise<T>) => p as unknown as Promise<KubernetesListObject<KubernetesObject>>;
 
   const observer = options.modelDeploymentObserver;
-  const informer = (resource: string, path: string, list: ListPromise<KubernetesObject>, owned: boolean) =>
+  /** Whether a child's event can matter to its owner's pass (true unless `relevant` says otherwise). */
+  type Relevance = (obj: KubernetesObject, event: InformerEvent) => boolean;
+  const informer = (
+    resource: string,
+    path: string,
+    list: ListPromise<KubernetesObject>,
+    owned: boolean,
+    relevant: Relevance = () => true,
+  ) =>
     new ResilientInformer<KubernetesObject>(kc, {
       resource,
       path,
@@ -77,13 +104,21 @@ export function createWatches(kc: KubeConfig, options: WatchOptions): Watches {
       labelSelector: owned ? labelSelector : undefined,
       logger: options.logger,
       onRestart: () => options.onRestart?.(resource),
-      onChange: (obj) => {
+      onChange: (obj, event) => {
         const key = owned ? ownerKeyOf(obj) : keyOf(obj);
-        if (key) options.enqueue(key);
+        if (key && relevant(obj, event)) options.enqueue(key);
         if (!owned && observer) observer.observe(obj);
       },
       onDelete: !owned && observer ? (obj) => observer.deleted(obj) : undefined,
     });
+  const deploymentUpdates = new DeploymentUpdateFilter();
+  const deploymentRelevance: Relevance = (obj, event) => {
+    if (event === 'delete') {
+      deploymentUpdates.forget(obj);
+      return true;
+    }
+    return deploymentUpdates.changed(obj) || event === 'add';
+  };
 
   const modelDeployments = informer(
     PLURAL,
@@ -111,6 +146,7 @@ export function createWatches(kc: KubeConfig, options: WatchOptions): Watches {
           : apps.listDeploymentForAllNamespaces({ labelSelector }),
       ),
     true,
+    deploymentRelevance,
   );
   const services = informer(
     'services',
@@ -134,5 +170,52 @@ export function createWatches(kc: KubeConfig, options: WatchOptions): Watches {
       ),
     true,
   );
-  return { modelDeployments, all: [modelDeployments, deployments, services, configMaps] };
+  const serviceAccounts = informer(
+    'serviceaccounts',
+    scoped('/api/v1', 'serviceaccounts'),
+    () =>
+      asList(
+        ns
+          ? core.listNamespacedServiceAccount({ namespace: ns, labelSelector })
+          : core.listServiceAccountForAllNamespaces({ labelSelector }),
+      ),
+    true,
+  );
+  const roles = informer(
+    'roles',
+    scoped('/apis/rbac.authorization.k8s.io/v1', 'roles'),
+    () =>
+      asList(
+        ns
+          ? rbac.listNamespacedRole({ namespace: ns, labelSelector })
+          : rbac.listRoleForAllNamespaces({ labelSelector }),
+      ),
+    true,
+  );
+  const roleBindings = informer(
+    'rolebindings',
+    scoped('/apis/rbac.authorization.k8s.io/v1', 'rolebindings'),
+    () =>
+      asList(
+        ns
+          ? rbac.listNamespacedRoleBinding({ namespace: ns, labelSelector })
+          : rbac.listRoleBindingForAllNamespaces({ labelSelector }),
+      ),
+    true,
+  );
+  const children = new InformerCache(
+    new Map([
+      ['apps/v1/Deployment', deployments],
+      ['v1/Service', services],
+      ['v1/ConfigMap', configMaps],
+      ['v1/ServiceAccount', serviceAccounts],
+      ['rbac.authorization.k8s.io/v1/Role', roles],
+      ['rbac.authorization.k8s.io/v1/RoleBinding', roleBindings],
+    ]),
+  );
+  return {
+    modelDeployments,
+    all: [modelDeployments, deployments, services, configMaps, serviceAccounts, roles, roleBindings],
+    children,
+  };
 }

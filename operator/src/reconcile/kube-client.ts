@@ -12,6 +12,7 @@ import {
 } from '@kubernetes/client-node';
 import { FIELD_MANAGER, GROUP, PLURAL, VERSION } from '../api/group.js';
 import type { ModelDeployment } from '../api/types.js';
+import { applyManifest, inTurn, readOrNull } from '../traffic/labels.js';
 import { ConflictError, type KubeAccess, type ObjectRef } from './kube.js';
 
 function code(err: unknown): number | undefined {
@@ -67,13 +68,8 @@ export class ClientNodeKube implements KubeAccess {
       kind: md.kind,
       metadata: { name, namespace, resourceVersion, finalizers },
     };
-    const write = this.objects.patch(
-      patch,
-      undefined,
-      undefined,
-      FIELD_MANAGER,
-      undefined,
-      PatchStrategy.MergePatch,
+    const write = inTurn(this.objects, patch, () =>
+      this.objects.patch(patch, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch),
     );
     return (await guarded(write, `finalizers of ${namespace}/${name}`)) as unknown as ModelDeployment;
   }
@@ -96,8 +92,13 @@ export class ClientNodeKube implements KubeAccess {
     return orNull(this.apps.readNamespacedDeployment({ namespace, name }));
   }
 
+  read(ref: ObjectRef): Promise<KubernetesObject | null> {
+    const { apiVersion, kind, namespace, name } = ref;
+    return readOrNull(this.objects, { apiVersion, kind, metadata: { name, namespace } });
+  }
+
   async apply(obj: KubernetesObject): Promise<void> {
-    await this.objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    await applyManifest(this.objects, obj, FIELD_MANAGER);
   }
 
   async delete(ref: ObjectRef): Promise<void> {
@@ -106,7 +107,11 @@ export class ClientNodeKube implements KubeAccess {
       kind: ref.kind,
       metadata: { name: ref.name, namespace: ref.namespace },
     };
-    await orNull(this.objects.delete(spec, undefined, undefined, undefined, undefined, 'Background'));
+    await orNull(
+      inTurn(this.objects, spec, () =>
+        this.objects.delete(spec, undefined, undefined, undefined, undefined, 'Background'),
+      ),
+    );
   }
 
   async createEvent(event: CoreV1Event): Promise<void> {

@@ -33,6 +33,8 @@ export interface KubeAccess {
   replaceStatus(md: ModelDeployment): Promise<ModelDeployment>;
   /** The Deployment, or null when it does not exist. */
   getDeployment(namespace: string, name: string): Promise<V1Deployment | null>;
+  /** The object `ref` names, or null when it does not exist. */
+  read(ref: ObjectRef): Promise<KubernetesObject | null>;
   /** Server-side apply of `obj` as the operator's field manager, taking over conflicting fields. */
   apply(obj: KubernetesObject): Promise<void>;
   /** Deletes the object (background propagation); an object already gone is not an error. */

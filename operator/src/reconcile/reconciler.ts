@@ -2,24 +2,29 @@
  * The ModelDeployment reconciler: linear, idempotent steps over a per-pass context, ending in
  * one status write. read → finalize or ensure finalizer → observe children → maybe analyse →
  * decide (pure) → apply children → set traffic → remove unwanted children → write status → events.
+ * Writes happen only where the cluster differs from the decision: a child whose live object holds
+ * its manifest is not applied (child-writer.ts), nor is an unchanged status written, so an idle
+ * pass only reads.
  */
 import type { Analyzer } from '../analysis/types.js';
 import { CONDITION_TYPES, REASONS, setCondition } from '../api/conditions.js';
 import { analysisSettings, InvalidSpecError, resolveSpec, type ResolvedSpec } from '../api/defaults.js';
 import { pendingControls } from '../api/controls.js';
 import type { ModelDeployment } from '../api/types.js';
-import type { Reconciler, ReconcileResult } from '../controller/types.js';
+import type { ObjectCache, Reconciler, ReconcileResult } from '../controller/types.js';
 import { decide, planAnalysis, type AnalysisPlan, type RolloutInput } from '../rollout/index.js';
 import type { TrafficRouterFactory } from '../traffic/factory.js';
+import { applyChildren, type AppliedChild } from './child-writer.js';
 import { desiredChildren, trafficState, unwantedChildren } from './children/index.js';
-import { readContext, type ReconcileContext } from './context.js';
+import { contextOf, readDeployments, type ReconcileContext } from './context.js';
 import type { EventRecorder } from './events.js';
 import { ensureFinalizer, finalize } from './finalizer.js';
-import type { KubeAccess } from './kube.js';
+import type { KubeAccess, ObjectRef } from './kube.js';
 import { writeStatus } from './status-writer.js';
 
 /** Structured log of a pass (pino-compatible subset). */
 export interface ReconcileLog {
+  debug?(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
@@ -43,12 +48,23 @@ export function parseKey(key: string): { namespace: string; name: string } {
 }
 
 export class ModelDeploymentReconciler implements Reconciler {
+  /** The manager's informer caches of the children, once given. */
+  private cache: ObjectCache | undefined;
+
   constructor(private readonly deps: ReconcilerDeps) {}
+
+  useCache(cache: ObjectCache): void {
+    this.cache = cache;
+  }
 
   async reconcile(key: string): Promise<ReconcileResult> {
     const { kube, routers } = this.deps;
     const { namespace, name } = parseKey(key);
-    const read = await kube.getModelDeployment(namespace, name);
+    // One round trip for the object and its Deployments (their names follow from the key).
+    const [read, deployments] = await Promise.all([
+      kube.getModelDeployment(namespace, name),
+      readDeployments(kube, namespace, name, this.cache),
+    ]);
     if (!read) return {};
     if (read.metadata.deletionTimestamp) {
       await finalize(kube, routers, read);
@@ -62,8 +78,7 @@ export class ModelDeploymentReconciler implements Reconciler {
       if (err instanceof InvalidSpecError) return this.reportInvalidSpec(md, err);
       throw err;
     }
-    const ctx = await readContext(kube, md, spec, this.deps.clock.now());
-    return this.progress(ctx);
+    return this.progress(contextOf(md, spec, this.deps.clock.now(), deployments));
   }
 
   private async progress(ctx: ReconcileContext): Promise<ReconcileResult> {
@@ -81,7 +96,10 @@ export class ModelDeploymentReconciler implements Reconciler {
     const analysis = plan ? await this.analyse(ctx, plan) : null;
     const decision = decide({ ...input, analysis });
 
-    await Promise.all(desiredChildren(ctx, decision).map((obj) => kube.apply(obj)));
+    const applied = await applyChildren(kube, desiredChildren(ctx, decision), (ref) =>
+      this.observed(ctx, ref),
+    );
+    this.logApplied(ctx.md, applied);
     // Traffic moves before anything is removed, so no request is routed to a deleted candidate.
     await routers(ctx.spec.traffic.provider).apply(trafficState(ctx, decision));
     for (const ref of unwantedChildren(ctx, decision)) await kube.delete(ref);
@@ -94,6 +112,21 @@ export class ModelDeploymentReconciler implements Reconciler {
       log?.info({ modelDeployment: keyOf(ctx.md), phase, reason: event.reason }, event.message);
     }
     return decision.requeueAfterMs === undefined ? {} : { requeueAfterMs: decision.requeueAfterMs };
+  }
+
+  /** A child as this pass read it (the Deployments) or as the informer cache holds it. */
+  private observed(ctx: ReconcileContext, ref: ObjectRef) {
+    const read = ref.kind === 'Deployment' ? ctx.deployments.get(ref.name) : undefined;
+    return read !== undefined ? read : this.cache?.get(ref);
+  }
+
+  private logApplied(md: ModelDeployment, applied: AppliedChild[]): void {
+    const { log } = this.deps;
+    for (const { ref, reason, field } of applied) {
+      const fields = { modelDeployment: keyOf(md), child: `${ref.kind}/${ref.name}`, reason, field };
+      if (reason === 'drift') log?.info(fields, 'Restored a child changed by someone else');
+      else log?.debug?.(fields, 'Applied child');
+    }
   }
 
   private analyse(ctx: ReconcileContext, plan: AnalysisPlan) {

@@ -3,7 +3,9 @@
  * kubelet that marks pods ready (no kubelet runs there; the real deployment and replicaset
  * controllers then compute the Deployment status), a settable clock and a scripted Analyzer.
  */
+import dc from 'node:diagnostics_channel';
 import fs from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -234,4 +236,19 @@ export function apiMessage(err: unknown): string {
     }
   }
   return (body as { message?: string })?.message ?? String(err);
+}
+
+/**
+ * Records every HTTP request but a GET that this process sends to `namespace` until `stop()`
+ * (as `METHOD path`): the writes, whoever in the process makes them.
+ */
+export function recordWrites(namespace: string): { writes: string[]; stop(): void } {
+  const writes: string[] = [];
+  const onRequest = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    if (request.method !== 'GET' && request.path.includes(`/namespaces/${namespace}/`))
+      writes.push(`${request.method} ${request.path.split('?')[0]}`);
+  };
+  dc.subscribe('http.client.request.start', onRequest);
+  return { writes, stop: () => dc.unsubscribe('http.client.request.start', onRequest) };
 }

@@ -39,6 +39,7 @@ test('an unusable spec is reported in status and once as an Event; no child is a
     setFinalizers: async () => t.fail('finalizer already present'),
     replaceStatus: async (md) => (object = { ...md, metadata: { ...md.metadata, resourceVersion: '2' } }),
     getDeployment: async () => null,
+    read: async () => null,
     apply: async (obj) => void applied.push(obj),
     delete: async () => undefined,
     createEvent: async () => undefined,

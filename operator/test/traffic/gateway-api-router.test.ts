@@ -4,6 +4,7 @@ import { createTrafficRouterFactory } from '../../src/traffic/factory.js';
 import { GatewayApiRouter, type HttpRoute } from '../../src/traffic/gateway-api-router.js';
 import type { TrafficState } from '../../src/traffic/types.js';
 import { freshNamespace, gatewayApiCrdFiles, installCrds, kubeConfig, ownerIn } from '../controller/kube.js';
+import { recordWrites } from '../reconcile/cluster.js';
 
 let kc: KubeConfig;
 let objects: KubernetesObjectApi;
@@ -73,6 +74,39 @@ test('shadow adds a RequestMirror filter with percent; it goes away when shadowi
     'server-side apply drops the filter no longer applied',
   );
   t.deepEqual(await router.current(namespace, 'house-price'), { canaryWeight: 10, mirrorPercent: 0 });
+});
+
+test('an unchanged apply writes nothing; weights someone else changed are restored', async (t) => {
+  const { namespace, state, read, router } = await setup();
+  await router.apply(state);
+  const idle = recordWrites(namespace);
+  await router.apply(state);
+  idle.stop();
+  t.deepEqual(idle.writes, [], 'no request but a read');
+  await objects.patch(
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'house-price', namespace },
+      spec: { rules: [{ backendRefs: [{ name: 'house-price-master', port: 8080, weight: 100 }] }] },
+    } as HttpRoute,
+    undefined,
+    undefined,
+    'someone-else',
+    undefined,
+    PatchStrategy.MergePatch,
+  );
+  const repair = recordWrites(namespace);
+  await router.apply(state);
+  repair.stop();
+  t.is(repair.writes.length, 1);
+  t.deepEqual(
+    (await read()).spec?.rules?.[0].backendRefs?.map((b) => [b.name, b.weight]),
+    [
+      ['house-price-master', 70],
+      ['house-price-candidate', 30],
+    ],
+  );
 });
 
 test('without a candidate all traffic goes to master', async (t) => {

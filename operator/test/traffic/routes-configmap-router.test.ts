@@ -6,6 +6,7 @@ import { createTrafficRouterFactory } from '../../src/traffic/factory.js';
 import { RoutesConfigMapRouter } from '../../src/traffic/routes-configmap-router.js';
 import type { TrafficState } from '../../src/traffic/types.js';
 import { freshNamespace, kubeConfig, ownerIn } from '../controller/kube.js';
+import { recordWrites } from '../reconcile/cluster.js';
 
 let kc: KubeConfig;
 test.before(async () => {
@@ -58,7 +59,10 @@ test('apply is idempotent and follows shadow, canary and rollback states', async
   const { namespace, router, state, core } = await setup();
   await router.apply({ ...state, canaryWeight: 0, mirrorPercent: 100 });
   const first = await core.readNamespacedConfigMap({ name: 'house-price-routes', namespace });
+  const recording = recordWrites(namespace);
   await router.apply({ ...state, canaryWeight: 0, mirrorPercent: 100 });
+  recording.stop();
+  t.deepEqual(recording.writes, [], 'an unchanged apply sends no request but a read');
   const again = await core.readNamespacedConfigMap({ name: 'house-price-routes', namespace });
   t.is(again.metadata?.resourceVersion, first.metadata?.resourceVersion, 'an unchanged apply writes nothing');
   t.deepEqual(await router.current(namespace, 'house-price'), { canaryWeight: 0, mirrorPercent: 100 });
