@@ -1,5 +1,6 @@
 import { featureBins, numericInput, sampleOf, type FeatureBins } from '../model/profile-bins.js';
 import type { FeatureProfile, NumericalProfile, TrainingProfile } from '../model/profile.js';
+import { formatPercent, formatPsi, formatPValue, formatStatistic } from './report-format.js';
 import type { LiveData, LiveFeatureCounts, ShadowPairs } from './live-data.js';
 import { chiSquareContingency } from './stats/chi-square.js';
 import { fisherExact } from './stats/fisher.js';
@@ -73,14 +74,14 @@ function assessFeature(
   const livePresent = liveRows - live.missing;
   const findings: string[] = [];
   const psi = populationStabilityIndex(binned.trainingCounts, binned.liveCounts);
-  if (psi >= thresholds.psi) findings.push(`PSI ${fixed(psi)} >= ${thresholds.psi}`);
+  if (psi >= thresholds.psi) findings.push(`PSI ${formatPsi(psi)} >= ${thresholds.psi}`);
 
   const missing = missingTest(trainingMissing, trainingRows - trainingMissing, live.missing, livePresent);
   const liveMissingRate = liveRows > 0 ? live.missing / liveRows : 0;
   const trainingMissingRate = trainingRows > 0 ? trainingMissing / trainingRows : 0;
   if (missing && missing.pValue !== null && missing.pValue < thresholds.pValue) {
     findings.push(
-      `missing ${percent(liveMissingRate)} live vs ${percent(trainingMissingRate)} in training (${missing.test} p ${pValueText(missing.pValue)})`,
+      `missing ${formatPercent(liveMissingRate)} live vs ${formatPercent(trainingMissingRate)} in training (${missing.test} p ${formatPValue(missing.pValue)})`,
     );
   }
 
@@ -117,7 +118,7 @@ function assessFeature(
   }
   if (distribution && distribution.pValue !== null && distribution.pValue < thresholds.pValue) {
     findings.push(
-      `${distribution.test === 'ks' ? 'KS' : 'chi-square'} ${fixed(distribution.statistic)}, p ${pValueText(distribution.pValue)} < ${thresholds.pValue}`,
+      `${distribution.test === 'ks' ? 'KS' : 'chi-square'} ${formatStatistic(distribution.statistic)}, p ${formatPValue(distribution.pValue)} < ${thresholds.pValue}`,
     );
   }
   return {
@@ -150,9 +151,11 @@ function assessPredictions(
   const binned = binLive(bins, { values: live, missing: 0 });
   const psi = populationStabilityIndex(binned.trainingCounts, binned.liveCounts);
   const findings: string[] = [];
-  if (psi >= thresholds.psi) findings.push(`prediction PSI ${fixed(psi)} >= ${thresholds.psi}`);
+  if (psi >= thresholds.psi) findings.push(`prediction PSI ${formatPsi(psi)} >= ${thresholds.psi}`);
   if (ks.pValue !== null && ks.pValue < thresholds.pValue) {
-    findings.push(`prediction KS ${fixed(ks.statistic)}, p ${pValueText(ks.pValue)} < ${thresholds.pValue}`);
+    findings.push(
+      `prediction KS ${formatStatistic(ks.statistic)}, p ${formatPValue(ks.pValue)} < ${thresholds.pValue}`,
+    );
   }
   return {
     training: summarize(trainingSample),
@@ -196,7 +199,7 @@ function assessShadow(
   const findings: string[] = [];
   if (ks.pValue !== null && ks.pValue < thresholds.pValue) {
     findings.push(
-      `candidate vs master KS ${fixed(ks.statistic)}, p ${pValueText(ks.pValue)} < ${thresholds.pValue}`,
+      `candidate vs master KS ${formatStatistic(ks.statistic)}, p ${formatPValue(ks.pValue)} < ${thresholds.pValue}`,
     );
   }
   return {
@@ -345,16 +348,4 @@ function weightedQuantile(sample: WeightedSample, q: number): number {
 
 function quantileSorted(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-function fixed(value: number): string {
-  return value.toFixed(3);
-}
-
-function percent(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
-}
-
-function pValueText(p: number): string {
-  return p < 1e-3 ? p.toExponential(1) : p.toFixed(3);
 }
