@@ -132,16 +132,18 @@ async function versions(namespace: string): Promise<Record<string, string>> {
   const core = kc.makeApiClient(CoreV1Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   const q = { namespace, labelSelector: MANAGED };
-  const lists: [string, Promise<{ items: KubernetesObject[] }>][] = [
-    ['Service', core.listNamespacedService(q)],
-    ['ConfigMap', core.listNamespacedConfigMap(q)],
-    ['ServiceAccount', core.listNamespacedServiceAccount(q)],
-    ['Role', rbac.listNamespacedRole(q)],
-    ['RoleBinding', rbac.listNamespacedRoleBinding(q)],
+  // One list at a time: concurrent first requests on a fresh keep-alive client can fail with
+  // node-fetch's "Premature close" (see inTurn in operator/src/traffic/labels.ts).
+  const lists: [string, () => Promise<{ items: KubernetesObject[] }>][] = [
+    ['Service', () => core.listNamespacedService(q)],
+    ['ConfigMap', () => core.listNamespacedConfigMap(q)],
+    ['ServiceAccount', () => core.listNamespacedServiceAccount(q)],
+    ['Role', () => rbac.listNamespacedRole(q)],
+    ['RoleBinding', () => rbac.listNamespacedRoleBinding(q)],
   ];
   const out: Record<string, string> = {};
   for (const [kind, list] of lists)
-    for (const o of (await list).items) out[`${kind}/${o.metadata!.name}`] = o.metadata!.resourceVersion!;
+    for (const o of (await list()).items) out[`${kind}/${o.metadata!.name}`] = o.metadata!.resourceVersion!;
   for (const d of (await apps.listNamespacedDeployment(q)).items)
     out[`Deployment/${d.metadata!.name}`] = `generation ${d.metadata!.generation}`;
   out.ModelDeployment = (await customObjects(kc).get(namespace, NAME)).metadata.resourceVersion!;
