@@ -2,6 +2,7 @@ import net from 'node:net';
 import test from 'ava';
 import { sharedControlPlane, waitFor } from '../../../test/cluster/index.js';
 import { requestCountQuery } from '../../src/analysis/checks/request-count.js';
+import { shadowDivergence } from '../../src/analysis/checks/shadow-divergence.js';
 import { MetricsAnalyzer } from '../../src/analysis/metrics-analyzer.js';
 import { PrometheusProvider } from '../../src/analysis/prometheus-provider.js';
 import { createMetricsProviderFactory } from '../../src/analysis/provider-factory.js';
@@ -90,8 +91,13 @@ test.before(async () => {
   await plane.prometheus.setTargets(job, targets);
   // Wait until the 10 s window is full: 10 requests per 1 s scrape gives about 100 samples.
   const provider = new PrometheusProvider({ address: prometheusUrl });
-  const samples = (name: string) =>
-    provider.queryValue(requestCountQuery({ ...target(name), intervalSeconds: 10 }));
+  // Requests and shadow pairs are scraped from different endpoints: wait for both.
+  const samples = async (name: string) => {
+    const ctx = { ...target(name), intervalSeconds: 10 };
+    const requests = await provider.queryValue(requestCountQuery(ctx));
+    const pairs = await provider.queryValue(shadowDivergence.samplesQuery!({}, ctx));
+    return Math.min(requests, pairs);
+  };
   await waitFor(
     'a full analysis window of samples',
     async () => (Math.min(await samples('good'), await samples('bad')) >= 90 ? true : undefined),
