@@ -17,6 +17,7 @@ import type {
   ShadowAssessment,
   TestResult,
 } from '../../src/assess/types.js';
+import { seededRandom } from './seeded-random.js';
 
 /** Where the fixture is stored, relative to the repository root. */
 export const FIXTURE_PATH = fileURLToPath(
@@ -128,18 +129,6 @@ const SPECS: FeatureSpec[] = [
     trainingCounts: [289, 285, 278, 304, 158, 0, 0],
   },
 ];
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Integer counts proportional to weights that add up to exactly `total` (largest remainder). */
 function apportion(weights: number[], total: number): number[] {
@@ -313,7 +302,7 @@ const SHADOW_LABELS = [
 
 /** The fixture: deterministic, so the stored JSON can be compared with a fresh build. */
 export function buildAssessmentFixture(): Assessment {
-  const next = random(20250519);
+  const next = seededRandom(20250519);
   const features = SPECS.map((spec) => feature(spec, next));
   const leftOut = 12;
   const predicted = LIVE_ROWS - leftOut;

@@ -5,22 +5,11 @@ import {
   weightedSampleFromCounts,
   type WeightedSample,
 } from '../../../src/assess/stats/ks.js';
-
-/** A small deterministic generator (mulberry32) so that the timed samples are the same every run. */
-function uniformGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seeded-random.js';
 
 /** Normal draws (Box–Muller) rounded to a grid, so that samples have ties. */
 function normalSample(size: number, mean: number, grid: number, seed: number): Float64Array {
-  const uniform = uniformGenerator(seed);
+  const uniform = seededRandom(seed);
   const out = new Float64Array(size);
   for (let i = 0; i < size; i++) {
     const z = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
