@@ -149,6 +149,13 @@ build_helm() {
 }
 
 mkdir -p "$CACHE"
+# One builder at a time: a second run (another checkout's tests, say) waits for the first and then
+# finds its results, instead of removing a half-built directory under it.
+exec 9>"$CACHE/.build.lock"
+if ! flock -n 9; then
+  log "another build is running; waiting for it"
+  flock 9
+fi
 targets=("${@:-etcd helm kubernetes}")
 for t in ${targets[*]}; do
   case "$t" in
