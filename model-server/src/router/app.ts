@@ -98,7 +98,6 @@ export function buildRouter(options: RouterAppOptions): FastifyInstance {
       headers,
       body,
       timeoutMs: options.upstreamTimeoutMs,
-      traffic: 'live',
     });
     if (decision.mirror && body) shadow.mirror(config, { path: route, headers, body }, call);
 

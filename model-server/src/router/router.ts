@@ -6,6 +6,7 @@ import { RouterMetrics } from './metrics.js';
 import { RoutesState } from './routes-state.js';
 import { ShadowMirror } from './shadow.js';
 import type { RoutesSource } from './source.js';
+import { PipelinedUpstreamClient } from './upstream-pipelined.js';
 import { createUpstreamClient } from './upstream-undici.js';
 import type { UpstreamClient } from './upstream.js';
 
@@ -54,9 +55,9 @@ export function createRouter(options: RouterOptions): Router {
   const upstream = createUpstreamClient({
     resolveOrigin: options.resolveOrigin,
     liveConnections: options.liveConnections,
-    mirrorConnections: options.maxMirrorInFlight,
   });
-  const shadow = new ShadowMirror(upstream, metrics, logger, {
+  const mirrorUpstream = new PipelinedUpstreamClient({ resolveOrigin: options.resolveOrigin });
+  const shadow = new ShadowMirror(mirrorUpstream, metrics, logger, {
     maxInFlight: options.maxMirrorInFlight,
     timeoutMs: options.mirrorTimeoutMs,
   });
@@ -77,7 +78,7 @@ export function createRouter(options: RouterOptions): Router {
     await source?.stop();
     await app.close();
     await shadow.drain(options.mirrorTimeoutMs);
-    await upstream.close();
+    await Promise.all([upstream.close(), mirrorUpstream.close()]);
   };
   return {
     app,

@@ -76,7 +76,6 @@ export class ShadowMirror {
         headers: { ...request.headers, [MIRROR_HEADER]: 'true' },
         body: request.body,
         timeoutMs: this.options.timeoutMs,
-        traffic: 'mirror',
       })
       .finally(() => {
         this.metrics.observeUpstream(

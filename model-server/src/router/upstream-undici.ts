@@ -1,4 +1,4 @@
-/** UpstreamClient over undici keep-alive Pools: one pool per dialled origin and traffic kind. */
+/** UpstreamClient over undici keep-alive Pools, one per dialled origin: the router's live calls. */
 import { Pool, type Dispatcher } from 'undici';
 import {
   UpstreamError,
@@ -25,20 +25,18 @@ class ClosedBeforeAnswer extends UpstreamError {
   }
 }
 
-/** Pooled HTTP/1.1 client for model-server upstreams. */
+/** Pooled HTTP/1.1 client for live calls to model-server upstreams. */
 export class UndiciUpstreamClient implements UpstreamClient {
   private readonly pools = new Map<string, PoolEntry>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly resolveOrigin: (baseUrl: string) => string;
   private readonly liveConnections: number;
-  private readonly mirrorConnections: number;
   private readonly idlePoolCloseMs: number;
   private readonly maxResponseBytes: number;
 
   constructor(options: UpstreamClientOptions = {}) {
     this.resolveOrigin = options.resolveOrigin ?? ((u) => u);
     this.liveConnections = options.liveConnections ?? 256;
-    this.mirrorConnections = options.mirrorConnections ?? 100;
     this.idlePoolCloseMs = options.idlePoolCloseMs ?? 60_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
     this.sweeper = setInterval(() => this.closeIdlePools(), Math.min(this.idlePoolCloseMs, 30_000));
@@ -51,18 +49,18 @@ export class UndiciUpstreamClient implements UpstreamClient {
       return await this.sendOnce(request);
     } catch (error) {
       // A kept-alive connection the upstream closed just as it was reused (a pod shutting down)
-      // fails before any answer: live calls try once more on another connection. The upstream
+      // fails before any answer: the call is tried once more on another connection. The upstream
       // has almost always not read such a request; at worst a prediction is stored twice under
       // the same request id, which beats failing the client.
       const remaining = deadline - Date.now();
-      if (request.traffic !== 'live' || !(error instanceof ClosedBeforeAnswer) || remaining <= 0) throw error;
+      if (!(error instanceof ClosedBeforeAnswer) || remaining <= 0) throw error;
       return this.sendOnce({ ...request, timeoutMs: remaining });
     }
   }
 
   private sendOnce(request: UpstreamRequest): Promise<UpstreamResponse> {
     const origin = this.resolveOrigin(request.baseUrl);
-    const pool = this.poolFor(origin, request.traffic);
+    const pool = this.poolFor(origin);
     const where = `${origin}${request.path}`;
     // dispatch() with a handler instead of request(): no body stream and no AbortController per
     // call; the answer is small and collected whole anyway.
@@ -117,13 +115,12 @@ export class UndiciUpstreamClient implements UpstreamClient {
     await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
   }
 
-  private poolFor(origin: string, traffic: 'live' | 'mirror'): Pool {
-    const key = `${traffic} ${origin}`;
-    let entry = this.pools.get(key);
+  private poolFor(origin: string): Pool {
+    let entry = this.pools.get(origin);
     if (!entry) {
       entry = {
         pool: new Pool(origin, {
-          connections: traffic === 'live' ? this.liveConnections : this.mirrorConnections,
+          connections: this.liveConnections,
           pipelining: 1,
           keepAliveTimeout: 10_000,
           connectTimeout: CONNECT_TIMEOUT_MS,
@@ -131,7 +128,7 @@ export class UndiciUpstreamClient implements UpstreamClient {
         }),
         lastUsed: 0,
       };
-      this.pools.set(key, entry);
+      this.pools.set(origin, entry);
     }
     entry.lastUsed = Date.now();
     return entry.pool;

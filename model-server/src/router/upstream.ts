@@ -1,10 +1,8 @@
 /**
- * Calls to model-servers behind the router. One interface; the undici implementation lives in
- * `upstream-undici.ts` and is created by `createUpstreamClient`.
+ * Calls to model-servers behind the router. One interface, two implementations: live calls go
+ * through undici pools (`upstream-undici.ts`), mirrored copies through pipelined sockets
+ * (`upstream-pipelined.ts`), so live calls never queue behind mirrored ones.
  */
-
-/** Which connection pool a call uses: live calls never queue behind mirrored ones. */
-export type UpstreamTraffic = 'live' | 'mirror';
 
 /** One HTTP call to an upstream. */
 export interface UpstreamRequest {
@@ -16,7 +14,6 @@ export interface UpstreamRequest {
   body?: Buffer;
   /** Deadline for the whole call, answer body included. */
   timeoutMs: number;
-  traffic: UpstreamTraffic;
 }
 
 /** A complete upstream answer (any status code). */
@@ -48,14 +45,12 @@ export interface UpstreamClient {
   close(): Promise<void>;
 }
 
-/** Settings of the pooled client. */
+/** Settings of the undici client (live calls). */
 export interface UpstreamClientOptions {
   /** Maps a configured base URL to the origin actually dialled (host overrides). */
   resolveOrigin?: (baseUrl: string) => string;
-  /** Maximum connections per upstream for live traffic. */
+  /** Maximum connections per upstream. */
   liveConnections?: number;
-  /** Maximum connections per upstream for mirrored traffic. */
-  mirrorConnections?: number;
   /** Pools unused for this long are closed (upstreams that left the config). */
   idlePoolCloseMs?: number;
   /** Largest upstream answer accepted, in bytes. */
