@@ -116,7 +116,8 @@ export class ResponseParser {
       headers[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
     }
     const connection = String(headers.connection ?? '').toLowerCase();
-    this.keepAlive = statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    this.keepAlive =
+      statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
     this.status = status;
     this.headers = headers;
     this.bodyParts = [];
@@ -131,7 +132,8 @@ export class ResponseParser {
     } else if (typeof length === 'string') {
       if (!/^\d+$/.test(length)) throw new Error(`invalid content-length ${JSON.stringify(length)}`);
       this.remaining = Number(length);
-      if (this.remaining > this.maxBodyBytes) throw new Error(`answer larger than ${this.maxBodyBytes} bytes`);
+      if (this.remaining > this.maxBodyBytes)
+        throw new Error(`answer larger than ${this.maxBodyBytes} bytes`);
       this.state = 'length';
     } else if (length !== undefined) {
       throw new Error('conflicting content-length headers');

@@ -163,11 +163,16 @@ export class PipelinedUpstreamClient implements UpstreamClient {
       return Promise.reject(new UpstreamError('connect', `${where}: only http:// upstreams are supported`));
     }
     const head = requestHead(request, url.host);
-    if (head instanceof Error) return Promise.reject(new UpstreamError('connect', `${where}: ${head.message}`));
+    if (head instanceof Error)
+      return Promise.reject(new UpstreamError('connect', `${where}: ${head.message}`));
     this.ticker ??= setInterval(() => this.tick(), DEADLINE_TICK_MS).unref();
     return new Promise<UpstreamResponse>((resolve, reject) => {
       const connection = this.connectionFor(origin, url);
-      connection.write({ where, deadline: Date.now() + request.timeoutMs, resolve, reject }, head, request.body);
+      connection.write(
+        { where, deadline: Date.now() + request.timeoutMs, resolve, reject },
+        head,
+        request.body,
+      );
     });
   }
 
@@ -219,7 +224,8 @@ function requestHead(request: UpstreamRequest, host: string): string | Error {
   if (request.body) head += `content-length: ${request.body.length}\r\n`;
   for (const name in request.headers) {
     const value = request.headers[name];
-    if (LINE_BREAK.test(name) || LINE_BREAK.test(value)) return new Error(`header ${JSON.stringify(name)} holds a line break`);
+    if (LINE_BREAK.test(name) || LINE_BREAK.test(value))
+      return new Error(`header ${JSON.stringify(name)} holds a line break`);
     head += `${name}: ${value}\r\n`;
   }
   return head + '\r\n';
