@@ -96,7 +96,9 @@ function typeProblem(spec: FieldSpec, value: unknown): string | undefined {
         ? undefined
         : `expected a number, got ${describe(value)}`;
     case 'string':
-      return typeof value === 'string' ? undefined : `expected a string, got ${describe(value)}`;
+      if (typeof value !== 'string') return `expected a string, got ${describe(value)}`;
+      // PostgreSQL cannot store U+0000 in text or jsonb: such a record could never be persisted.
+      return value.includes('\u0000') ? 'must not contain the NUL character (U+0000)' : undefined;
   }
 }
 

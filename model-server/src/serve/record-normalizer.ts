@@ -8,7 +8,8 @@ const COURSE_NAME: ReadonlyMap<string, string> = new Map(
 /**
  * The fast path for a record the route's JSON Schema has accepted: the same record
  * `validateRecords` answers (known fields only, course spelling, in input order), or undefined
- * when the record needs the full check (two spellings of one field with different values).
+ * when the record needs the full check (two spellings of one field with different values, or a
+ * string holding U+0000, which the full check refuses).
  * A test keeps the two equal over the Kaggle files and the fuzz corpus.
  */
 export function normalizeRecord(input: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -20,6 +21,7 @@ export function normalizeRecord(input: Record<string, unknown>): Record<string, 
     if (!HOUSE_FIELDS.has(name)) continue;
     const previous = record[name];
     if (previous !== undefined && previous !== value) return undefined;
+    if (typeof value === 'string' && value.includes('\u0000')) return undefined;
     record[name] = value;
   }
   return record;

@@ -149,7 +149,7 @@ export class BatchWriter implements PredictionSink {
       const inflight = { rows: this.queue.splice(0, this.options.batchSize), journaled: false };
       this.inflight = inflight;
       try {
-        this.counters.written += await this.database.insert(inflight.rows);
+        this.counters.written += await this.database.insertNew(inflight.rows);
         this.markUp();
       } catch (error) {
         this.markDown(error, 'insert failed; journaling');

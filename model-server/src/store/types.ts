@@ -58,6 +58,11 @@ export interface PredictionDatabase {
   migrate(): Promise<void>;
   /** Inserts rows in order, skipping record ids already present; returns rows inserted. */
   insert(rows: readonly PredictionRow[]): Promise<number>;
+  /**
+   * Inserts rows never offered before (fresh from memory), in order, by the fastest means; the
+   * whole batch fails if a record id is already present. Returns rows inserted.
+   */
+  insertNew(rows: readonly PredictionRow[]): Promise<number>;
   /** Cheap round trip that fails when the database is unreachable. */
   ping(): Promise<void>;
   end(): Promise<void>;

@@ -75,6 +75,21 @@ test('strings are never coerced into numbers', async (t) => {
   ]);
 });
 
+test('a string holding U+0000 (which PostgreSQL cannot store) gets 400 naming record and field', async (t) => {
+  const sink = new CollectingSink();
+  const app = await testServer({ sink });
+  const response = await app.inject(
+    post(`[{"GrLivArea":1000},{"GrLivArea":1000,"Street":"Pa\\u0000ve"}]`, {
+      'content-type': 'application/json',
+    }),
+  );
+  t.is(response.statusCode, 400);
+  t.deepEqual(response.json().details, [
+    { index: 1, field: 'Street', reason: 'must not contain the NUL character (U+0000)' },
+  ]);
+  t.is(sink.rows.length, 0);
+});
+
 test('400 names the body problem: not an array, empty, too many records', async (t) => {
   const app = await testServer({
     limits: {

@@ -27,6 +27,12 @@ export class FaultyDatabase implements PredictionDatabase {
     return this.inner.insert(rows);
   }
 
+  async insertNew(rows: readonly PredictionRow[]) {
+    await this.gate();
+    this.inserts++;
+    return this.inner.insertNew(rows);
+  }
+
   async ping() {
     await this.gate();
     return this.inner.ping();

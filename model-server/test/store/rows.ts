@@ -6,7 +6,7 @@ export function makeRows(
   start: number,
   count: number,
   variant = 'master',
-  requestId = randomUUID(),
+  requestId: string = randomUUID(),
 ): PredictionRow[] {
   const createdAt = new Date().toISOString();
   return Array.from({ length: count }, (_, i) => ({
