@@ -4,7 +4,8 @@
 start_plane() {
   local dir="$1" log="$2" components="${3:-kube,postgres,prometheus}"
   rm -f "$dir/plane.json" # a stale one from a killed run would look ready; its pid files stay for clean-up
-  npx tsx test/cluster/cli.ts up --foreground --dir "$dir" --components "$components" >"$log" 2>&1 &
+  # node itself, not npx: stop_plane must signal, and wait for, the process that stops the parts.
+  node --import tsx test/cluster/cli.ts up --foreground --dir "$dir" --components "$components" >"$log" 2>&1 &
   PLANE_PID=$!
   trap stop_plane EXIT
   for _ in $(seq 1 1200); do

@@ -61,11 +61,19 @@ async function up(): Promise<ControlPlane> {
   return plane;
 }
 
+/** Resolves on SIGINT or SIGTERM; listening from the start, so a signal during start-up is kept. */
+const stopSignal = new Promise<void>((resolve) => {
+  if (!values.foreground) return;
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+});
+
 async function foreground(plane: ControlPlane): Promise<void> {
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  // Signal listeners and the detached parts do not keep Node running: without a timer the
+  // process would exit at once and leave the plane behind.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  await stopSignal;
+  clearInterval(keepAlive);
   await plane.stop();
   down();
   process.stderr.write('control plane stopped\n');

@@ -44,6 +44,37 @@ test('stop() leaves no process behind', async (t) => {
   t.false(fs.existsSync(plane.dir));
 });
 
+test('`cli.ts up --foreground` (the plane of the test command) stays up, and stops its parts on SIGTERM', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-cli-'));
+  const cli = path.resolve('test/cluster/cli.ts');
+  const child = spawn(
+    process.execPath,
+    ['--import=tsx', cli, 'up', '--foreground', '--dir', dir, '--components', 'postgres'],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    await waitFor('plane.json', () => (fs.existsSync(path.join(dir, 'plane.json')) ? true : undefined), {
+      timeoutMs: 60_000,
+    });
+    const [postgres] = pidsOf(dir);
+    t.true(isAlive(postgres));
+    // Still up a moment later: the foreground process must not exit on its own.
+    await waitFor('a second to pass', async () => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      return true;
+    });
+    t.is(child.exitCode, null);
+    child.kill('SIGTERM');
+    t.is(await exited, 0);
+    t.false(isAlive(postgres));
+    t.false(fs.existsSync(dir));
+  } finally {
+    child.kill('SIGKILL');
+    spawnSync(process.execPath, ['--import=tsx', cli, 'down', '--dir', dir]);
+  }
+});
+
 test('a killed run leaves pid files and the next run cleans up its leftovers', async (t) => {
   // A child process starts a plane and is killed with SIGKILL before it can stop it.
   const script = `import { startControlPlane } from './test/cluster/index.js';
