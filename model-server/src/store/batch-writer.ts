@@ -3,7 +3,7 @@ import { retryDelayMs } from './retry.js';
 
 /** Tuning of the batched writer. */
 export interface BatchWriterOptions {
-  /** Rows per INSERT; a full batch is written at once. */
+  /** Rows per COPY; a full batch is written at once (a backlog in batches of BACKLOG_BATCHES). */
   batchSize: number;
   /** Longest time a row waits in memory before it is written (or journaled). */
   flushIntervalMs: number;
@@ -21,6 +21,11 @@ export interface WriterLog {
 }
 
 const PING_CACHE_MS = 1_000;
+/**
+ * Once this many batches wait, they are written together: fewer round trips while the database
+ * is behind, at the cost of a longer serialisation only then.
+ */
+export const BACKLOG_BATCHES = 5;
 
 /**
  * Batched, asynchronous, lossless prediction writer. Rows are queued in memory and inserted in
@@ -146,7 +151,9 @@ export class BatchWriter implements PredictionSink {
       if (this.hasJournaledRows() && !(await this.replay())) return this.journalQueued();
       const size = this.queue.length;
       if (size === 0 || (size < this.options.batchSize && !force)) return;
-      const inflight = { rows: this.queue.splice(0, this.options.batchSize), journaled: false };
+      const take =
+        this.options.batchSize * (size >= this.options.batchSize * BACKLOG_BATCHES ? BACKLOG_BATCHES : 1);
+      const inflight = { rows: this.queue.splice(0, take), journaled: false };
       this.inflight = inflight;
       try {
         this.counters.written += await this.database.insertNew(inflight.rows);

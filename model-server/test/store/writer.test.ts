@@ -1,6 +1,6 @@
 import test from 'ava';
 import { waitFor } from '../../../test/cluster/index.js';
-import { BatchWriter } from '../../src/store/batch-writer.js';
+import { BACKLOG_BATCHES, BatchWriter } from '../../src/store/batch-writer.js';
 import { FileJournal } from '../../src/store/file-journal.js';
 import { PgPredictionDatabase } from '../../src/store/pg-database.js';
 import { FaultyDatabase, FaultyJournal } from './faults.js';
@@ -99,6 +99,18 @@ test('full batches are written at once, a partial one after the flush interval; 
     queued: 0,
     journalPending: 0,
   });
+});
+
+test('a backlog is written in bigger batches, still in order', async (t) => {
+  const setup = await setUp({ batchSize: 50, flushIntervalMs: 1_000 });
+  setup.database.delayMs = 200; // the first batch is slow: the rest queue up behind it
+  setup.writer.enqueue(makeRows(0, 50));
+  setup.writer.enqueue(makeRows(50, 1_000));
+  await waitStored(setup, 1_050);
+  t.deepEqual(await storedIds(setup.url, setup.schema), range(0, 1_050));
+  // 50 first, then batches of 250: 5 statements instead of 21.
+  t.is(setup.database.inserts, 1 + Math.ceil(1_000 / (50 * BACKLOG_BATCHES)));
+  await setup.writer.close();
 });
 
 test('an outage sends rows to the journal; they are replayed in order before newer rows', async (t) => {
