@@ -3,7 +3,7 @@ import { retryDelayMs } from './retry.js';
 
 /** Tuning of the batched writer. */
 export interface BatchWriterOptions {
-  /** Rows per COPY; a full batch is written at once (a backlog in batches of BACKLOG_BATCHES). */
+  /** Rows per COPY; a full batch is written at once, and BACKLOG_BATCHES waiting batches as one. */
   batchSize: number;
   /** Longest time a row waits in memory before it is written (or journaled). */
   flushIntervalMs: number;
