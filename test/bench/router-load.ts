@@ -1,5 +1,5 @@
 /**
- * Load generator for the router benchmark, run as its own process:
+ * Load generator for the router and serve benchmarks, run as its own process:
  *   tsx test/bench/router-load.ts '<json options>'
  * options: {url, mode, rate?, connections, seconds, body}. Prints one JSON line with the figures.
  *
