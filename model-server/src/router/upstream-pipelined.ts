@@ -29,6 +29,13 @@ export interface PipelinedClientOptions {
   maxResponseBytes?: number;
 }
 
+/** Where an origin's sockets connect, and the host header its calls carry. */
+interface Target {
+  hostname: string;
+  port: number;
+  hostHeader: string;
+}
+
 interface PendingCall {
   where: string;
   deadline: number;
@@ -51,13 +58,12 @@ class PipelinedConnection {
   closed = false;
 
   constructor(
-    private readonly host: string,
-    port: number,
+    target: Target,
     maxResponseBytes: number,
     private readonly onClosed: (connection: PipelinedConnection) => void,
   ) {
     this.parser = new ResponseParser(maxResponseBytes);
-    this.socket = connect({ host, port, noDelay: true, keepAlive: true });
+    this.socket = connect({ host: target.hostname, port: target.port, noDelay: true, keepAlive: true });
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail('connect', err.code ?? err.message));
     this.socket.on('end', () => this.onEnd());
@@ -137,6 +143,8 @@ class PipelinedConnection {
 /** Pipelined HTTP/1.1 client over a few sockets per origin. */
 export class PipelinedUpstreamClient implements UpstreamClient {
   private readonly origins = new Map<string, PipelinedConnection[]>();
+  /** Parsed once per origin: copies are the hot path. */
+  private readonly targets = new Map<string, Target>();
   private readonly resolveOrigin: (baseUrl: string) => string;
   private readonly connections: number;
   private readonly idleCloseMs: number;
@@ -153,21 +161,15 @@ export class PipelinedUpstreamClient implements UpstreamClient {
   send(request: UpstreamRequest): Promise<UpstreamResponse> {
     const origin = this.resolveOrigin(request.baseUrl);
     const where = `${origin}${request.path}`;
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      return Promise.reject(new UpstreamError('connect', `${where}: not a URL`));
-    }
-    if (url.protocol !== 'http:') {
-      return Promise.reject(new UpstreamError('connect', `${where}: only http:// upstreams are supported`));
-    }
-    const head = requestHead(request, url.host);
+    const target = this.targetOf(origin);
+    if (target instanceof Error)
+      return Promise.reject(new UpstreamError('connect', `${where}: ${target.message}`));
+    const head = requestHead(request, target.hostHeader);
     if (head instanceof Error)
       return Promise.reject(new UpstreamError('connect', `${where}: ${head.message}`));
     this.ticker ??= setInterval(() => this.tick(), DEADLINE_TICK_MS).unref();
     return new Promise<UpstreamResponse>((resolve, reject) => {
-      const connection = this.connectionFor(origin, url);
+      const connection = this.connectionFor(origin, target);
       connection.write(
         { where, deadline: Date.now() + request.timeoutMs, resolve, reject },
         head,
@@ -183,15 +185,29 @@ export class PipelinedUpstreamClient implements UpstreamClient {
     this.origins.clear();
   }
 
+  private targetOf(origin: string): Target | Error {
+    const known = this.targets.get(origin);
+    if (known) return known;
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      return new Error('not a URL');
+    }
+    if (url.protocol !== 'http:') return new Error('only http:// upstreams are supported');
+    const target = { hostname: url.hostname, port: Number(url.port) || 80, hostHeader: url.host };
+    this.targets.set(origin, target);
+    return target;
+  }
+
   /** The origin's least busy socket, or a new one while some are missing and all are busy. */
-  private connectionFor(origin: string, url: URL): PipelinedConnection {
+  private connectionFor(origin: string, target: Target): PipelinedConnection {
     let connections = this.origins.get(origin);
     if (!connections) this.origins.set(origin, (connections = []));
     let best: PipelinedConnection | undefined;
     for (const c of connections) if (!best || c.pending.length < best.pending.length) best = c;
     if (best && (best.pending.length === 0 || connections.length >= this.connections)) return best;
-    const port = Number(url.port) || 80;
-    const created = new PipelinedConnection(url.hostname, port, this.maxResponseBytes, (closed) => {
+    const created = new PipelinedConnection(target, this.maxResponseBytes, (closed) => {
       const list = this.origins.get(origin);
       const at = list?.indexOf(closed) ?? -1;
       if (at >= 0) list!.splice(at, 1);

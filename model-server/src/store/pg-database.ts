@@ -22,6 +22,7 @@ const STAGING_TABLE =
   'CREATE TEMP TABLE IF NOT EXISTS prediction_staging (ord bigserial, record_id uuid, request_id text, ' +
   'model_name text, model_version text, variant text, inputs jsonb, outputs jsonb, created_at timestamptz) ' +
   'ON COMMIT DELETE ROWS';
+const COPY_TO_STAGING = `COPY prediction_staging (${COPY_COLUMNS}) FROM STDIN`;
 
 /**
  * PostgreSQL through `pg`, writing with COPY (about three times the rows per second of an INSERT
@@ -63,7 +64,7 @@ export class PgPredictionDatabase implements PredictionDatabase {
     if (rows.length === 0) return 0;
     return this.withClient(async (client) => {
       await client.query(`BEGIN; ${STAGING_TABLE}`);
-      await this.copy(client, `COPY prediction_staging (${COPY_COLUMNS}) FROM STDIN`, rows);
+      await this.copy(client, COPY_TO_STAGING, rows);
       const result = await client.query(this.insertFromStagingSql);
       await client.query('COMMIT');
       return result.rowCount ?? 0;

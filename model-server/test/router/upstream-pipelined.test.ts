@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import test from 'ava';
+import { waitFor } from '../../../test/cluster/index.js';
 import { PipelinedUpstreamClient } from '../../src/router/upstream-pipelined.js';
 import type { UpstreamRequest } from '../../src/router/upstream.js';
 
@@ -54,14 +55,6 @@ const call = (baseUrl: string, body: string, extra: Partial<UpstreamRequest> = {
   timeoutMs: 2_000,
   ...extra,
 });
-
-async function until(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('many concurrent calls over a few pipelined sockets each get their own answer', async (t) => {
   const server = await echoServer();
@@ -129,7 +122,10 @@ test('idle sockets are closed by the client before the server would', async (t) 
   try {
     await client.send(call(server.url, 'one'));
     t.is(server.open(), 1);
-    await until('the idle socket closed', () => server.open() === 0);
+    await waitFor('the idle socket closed', () => (server.open() === 0 ? true : undefined), {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
     t.is((await client.send(call(server.url, 'two'))).body.toString(), 'echo two');
   } finally {
     await client.close();
