@@ -72,7 +72,7 @@ async function firstLine(child: ChildProcess, pattern: RegExp): Promise<RegExpEx
 }
 
 async function startUpstream(version: string, factor: number): Promise<{ url: string; pid: number }> {
-  const child = spawnTsx(path.join(HERE, 'router-upstream.ts'), [version, String(factor)]);
+  const child = spawnTsx(path.join(HERE, 'helpers/router-upstream.ts'), [version, String(factor)]);
   const [, port] = await firstLine(child, /^listening (\d+)$/);
   return { url: `http://127.0.0.1:${port}`, pid: child.pid! };
 }
@@ -116,7 +116,7 @@ async function load(
   rate?: number,
   mode: LoadMode = 'autocannon',
 ): Promise<LoadResult> {
-  const child = spawnTsx(path.join(HERE, 'router-load.ts'), [
+  const child = spawnTsx(path.join(HERE, 'helpers/router-load.ts'), [
     JSON.stringify({ url: `${url}/v1/predictions`, mode, connections, seconds, rate, body: BODY }),
   ]);
   const [line] = await firstLine(child, /^\{.*\}$/);
@@ -274,6 +274,15 @@ async function main(): Promise<void> {
   console.log(
     `  router CPU per request: ${median(plain.map((p) => p.routerCpuUs)).toFixed(0)} µs without mirroring, ` +
       `${median(mirrored.map((m) => m.routerCpuUs)).toFixed(0)} µs with; router capacity ratio ${routerCapacityRatio.toFixed(3)}`,
+  );
+  // Every process shares the machine's CPUs, so the candidate answering each copy costs master
+  // throughput even if the router's copies were free.
+  const machineUs = (cpus().length * 1e6) / median(plain.map((p) => p.rps));
+  const candidateUs =
+    median(mirrored.map((m) => m.upstreamCpuUs)) - median(plain.map((p) => p.upstreamCpuUs));
+  console.log(
+    `  all CPUs per request without mirroring ${machineUs.toFixed(0)} µs; the candidate adds ${candidateUs.toFixed(0)} µs ` +
+      `per copy: copies costing the router nothing would give at most ${(machineUs / (machineUs + candidateUs)).toFixed(3)}`,
   );
   console.log(
     `  mirrored copies sent ${sent}, dropped at the in-flight cap ${dropped} ` +

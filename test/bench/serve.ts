@@ -2,7 +2,10 @@
  * Benchmark of `model-server serve`: the server runs in its own process (real artifact, metrics,
  * per-request JSON log, PostgreSQL persistence on), autocannon runs in this process, the paced
  * 1,000 req/s run in a process of its own (router-load.ts).
- * Reference: a fastify hello-world route in another process, measured in the same run.
+ * Reference: a fastify hello-world route in another process, measured in the same run; beside it,
+ * a bare POST route of the same process that parses the single-record body and answers a small
+ * JSON object with no model, metrics, log or store: the share of the ratio fastify and the body
+ * already take.
  *
  *   npx tsx test/bench/serve.ts            (or: npm run bench -- test/bench/serve.ts)
  *   BENCH_SECONDS=10 to change the duration of each phase; BENCH_ARTIFACT=course-gbm to serve
@@ -89,6 +92,7 @@ const HELLO = `
 import Fastify from 'fastify';
 const app = Fastify();
 app.get('/', async () => ({ hello: 'world' }));
+app.post('/bare', async (request) => ({ predictions: [request.body.length], version: 'bare', errors: [] }));
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(JSON.stringify({ address }));
 process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
@@ -138,7 +142,7 @@ async function paced(url: string, body: string, rate: number): Promise<PacedResu
   const options = { url, mode: 'paced', rate, connections: 20, seconds: SECONDS, body };
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'test/bench/router-load.ts'), JSON.stringify(options)],
+    ['--import', 'tsx', path.join(ROOT, 'test/bench/helpers/router-load.ts'), JSON.stringify(options)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
@@ -186,6 +190,7 @@ async function main(): Promise<void> {
     await run(hello, { url: hello.url, connections: 10, duration: 3 });
 
     const helloMax = await run(hello, { url: hello.url, connections: 50 });
+    const bare = await run(hello, { url: `${hello.url}/bare`, ...post, body: one, connections: 50 });
     const single = await run(serve, {
       url: `${serve.url}/v1/predictions`,
       ...post,
@@ -207,7 +212,7 @@ async function main(): Promise<void> {
       connections: 20,
     });
 
-    const phases = [warmUp, helloMax, single, fixed, batch];
+    const phases = [warmUp, helloMax, bare, single, fixed, batch];
     const rowsPerSecond = batch.requests.average * 100;
     const perRequest = (result: Measured) => `${fmt(result.cpuMicrosPerRequest)} µs server CPU/request`;
     console.log(
@@ -217,6 +222,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `hello-world GET (reference):    ${fmt(helloMax.requests.average)} req/s, p99 ${helloMax.latency.p99} ms; ${perRequest(helloMax)}`,
+    );
+    console.log(
+      `bare POST of the same body:     ${fmt(bare.requests.average)} req/s (${(bare.requests.average / helloMax.requests.average).toFixed(3)} of hello-world); ${perRequest(bare)}`,
     );
     console.log(
       `single-record POST, max:        ${fmt(single.requests.average)} req/s, p50 ${single.latency.p50} ms, ` +

@@ -1,6 +1,6 @@
 /**
  * Load generator for the router and serve benchmarks, run as its own process:
- *   tsx test/bench/router-load.ts '<json options>'
+ *   tsx test/bench/helpers/router-load.ts '<json options>'
  * options: {url, mode, rate?, connections, seconds, body}. Prints one JSON line with the figures.
  *
  * - mode `autocannon`: autocannon, at `rate` overall req/s or as fast as possible. Its rate

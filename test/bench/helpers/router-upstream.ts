@@ -1,6 +1,6 @@
 /**
  * Stand-in model-server for the router benchmark, run as its own process:
- *   tsx test/bench/router-upstream.ts <version> <factor>
+ *   tsx test/bench/helpers/router-upstream.ts <version> <factor>
  * Answers POST /v1/predictions like the model-server (`{predictions, version, errors}`, each
  * prediction `factor` × a fixed function of the record) and prints `listening <port>`.
  */
