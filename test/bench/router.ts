@@ -6,7 +6,8 @@
  * (`router-load.ts`: autocannon, or an open-loop paced sender).
  *  1. Added latency: p50/p99 at 1,000 req/s calling master directly vs through the router
  *     (no mirroring), paced (one request per ms) and with autocannon's bursty rate limiter.
- *     Target: p99 added <= 1 ms.
+ *     Target: p99 added <= 1 ms. A minimal Node proxy (helpers/minimal-proxy.ts) is paced the same
+ *     way as a reference: what any Node proxy adds on this machine.
  *  2. Mirroring cost: throughput at full speed through the router with 0% vs 100% mirroring.
  *     Target: with >= 80% of without.
  * Runs alternate (direct/router, 0%/100%) and repeat; the median of the rounds is reported.
@@ -71,11 +72,14 @@ async function firstLine(child: ChildProcess, pattern: RegExp): Promise<RegExpEx
   throw new Error(`process ended without printing ${pattern}`);
 }
 
-async function startUpstream(version: string, factor: number): Promise<{ url: string; pid: number }> {
-  const child = spawnTsx(path.join(HERE, 'helpers/router-upstream.ts'), [version, String(factor)]);
+async function startHelper(file: string, args: string[]): Promise<{ url: string; pid: number }> {
+  const child = spawnTsx(path.join(HERE, 'helpers', file), args);
   const [, port] = await firstLine(child, /^listening (\d+)$/);
   return { url: `http://127.0.0.1:${port}`, pid: child.pid! };
 }
+
+const startUpstream = (version: string, factor: number) =>
+  startHelper('router-upstream.ts', [version, String(factor)]);
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
@@ -167,6 +171,8 @@ async function main(): Promise<void> {
   );
   const routerUrl = `http://127.0.0.1:${port}`;
   await waitUntil('router ready', async () => (await readyInfo(routerUrl)).ready === true);
+  // Reference: what any Node proxy adds on this machine (node:http + undici, nothing else).
+  const minimalProxy = await startHelper('minimal-proxy.ts', [master.url]);
 
   const measure = async (
     url: string,
@@ -185,6 +191,7 @@ async function main(): Promise<void> {
   // Warm-up: JIT, connection pools, both code paths.
   await load(master.url, 10, 3);
   await load(routerUrl, 10, 3);
+  await load(minimalProxy.url, 10, 3);
   await setRoutes(routesFile, routerUrl, { ...base, mirrorPercent: 100 });
   await load(routerUrl, 10, 3);
   await setRoutes(routesFile, routerUrl, base);
@@ -195,16 +202,19 @@ async function main(): Promise<void> {
   const runs: Record<string, Measured[]> = {
     pacedDirect: [],
     pacedRouter: [],
+    pacedMinimal: [],
     burstDirect: [],
     burstRouter: [],
   };
   for (let round = 1; round <= ROUNDS; round++) {
     const pd = await measure(master.url, 32, 1_000, 'paced');
     const pr = await measure(routerUrl, 32, 1_000, 'paced');
+    const pm = await measure(minimalProxy.url, 32, 1_000, 'paced');
     const bd = await measure(master.url, 10, 1_000);
     const br = await measure(routerUrl, 10, 1_000);
     runs.pacedDirect.push(pd);
     runs.pacedRouter.push(pr);
+    runs.pacedMinimal.push(pm);
     runs.burstDirect.push(bd);
     runs.burstRouter.push(br);
     const row = (name: string, d: Measured, r: Measured) =>
@@ -212,6 +222,9 @@ async function main(): Promise<void> {
       `router p50 ${ms(r.p50)} p99 ${ms(r.p99)} (${r.rps.toFixed(0)} req/s, non-2xx ${r.non2xx + r.errors}, ` +
       `router CPU ${r.routerCpuUs.toFixed(0)} µs/req)`;
     console.log(row('paced     ', pd, pr));
+    console.log(
+      `  round ${round} paced minimal proxy: p50 ${ms(pm.p50)} p99 ${ms(pm.p99)} (${pm.rps.toFixed(0)} req/s)`,
+    );
     console.log(row('autocannon', bd, br));
   }
   const med = (key: string, field: 'p50' | 'p90' | 'p99') => median(runs[key].map((r) => r[field]));
@@ -222,6 +235,7 @@ async function main(): Promise<void> {
   const addedP90 = median(added('pacedRouter', 'pacedDirect', 'p90'));
   const addedP99s = added('pacedRouter', 'pacedDirect', 'p99');
   const addedP99 = median(addedP99s);
+  const minimalAddedP99s = added('pacedMinimal', 'pacedDirect', 'p99');
   const burstAddedP99 = median(added('burstRouter', 'burstDirect', 'p99'));
 
   console.log('\n2. throughput at full speed (32 connections) through the router, mirroring 0% vs 100%');
@@ -262,6 +276,10 @@ async function main(): Promise<void> {
   console.log(
     `  added latency (paced): p50 ${ms(addedP50)}, p90 ${ms(addedP90)}, p99 ${ms(addedP99)} ` +
       `[rounds: ${addedP99s.map((x) => x.toFixed(3)).join(', ')}]  (target p99 <= 1 ms: ${addedP99 <= 1 ? 'met' : 'MISSED'})`,
+  );
+  console.log(
+    `  added p99 (paced) of a minimal Node proxy (node:http + undici, no routing, metrics or logs): ` +
+      `${ms(median(minimalAddedP99s))} [rounds: ${minimalAddedP99s.map((x) => x.toFixed(3)).join(', ')}]`,
   );
   console.log(`  added p99 with autocannon -R 1000 -c 10 (bursts of 10): ${ms(burstAddedP99)}`);
   console.log(
