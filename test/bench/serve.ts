@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,9 +25,13 @@ import { readPayload } from '../../model-server/src/diff/payloads.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
-/** Scratch directories (server logs, journal), removed at exit. */
+/** Scratch directories (server logs, journal) and server processes, removed at exit. */
 const scratch: string[] = [];
-process.on('exit', () => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+});
 
 /** The part of autocannon's options and result used here (the package ships no types). */
 interface LoadOptions {
@@ -71,6 +75,7 @@ async function startServer(name: string, args: string[], env: Record<string, str
     env: { ...process.env, ...env },
     stdio: ['ignore', out, 'inherit'],
   });
+  children.push(child);
   closeSync(out);
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -119,7 +124,13 @@ async function run(server: Server, options: LoadOptions): Promise<Measured> {
 
 /** The artifact to serve: BENCH_ARTIFACT (a name in model-server/artifacts), the 600-stage model by default. */
 function artifactPath(): string {
-  return path.join(ROOT, 'model-server/artifacts', `${process.env.BENCH_ARTIFACT ?? 'default-gbm'}.json`);
+  const file = path.join(
+    ROOT,
+    'model-server/artifacts',
+    `${process.env.BENCH_ARTIFACT ?? 'default-gbm'}.json`,
+  );
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run setup (npm run bench does it)`);
+  return file;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
