@@ -33,7 +33,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { sharedControlPlane, waitFor } from '../cluster/index.js';
+import { processCpuSeconds, sharedControlPlane, waitFor } from '../cluster/index.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const { values: flags } = parseArgs({
@@ -107,12 +107,6 @@ async function apiRequests(
     into?.set(what, (into.get(what) ?? 0) + value);
   }
   return counts;
-}
-
-/** CPU time (user + system, ms) the process has used so far, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
@@ -258,11 +252,11 @@ try {
   const steadyFrom = Date.now();
   const requestsBefore = await apiRequests(kc);
   const passesBefore = passes.length;
-  const cpuBefore = cpuMs(child.pid!);
+  const cpuBefore = processCpuSeconds(child.pid!);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // steady-state window
   const requestsAfter = await apiRequests(kc);
   const windowPasses = passes.length - passesBefore;
-  const cpuPerPass = (cpuMs(child.pid!) - cpuBefore) / windowPasses;
+  const cpuPerPass = ((processCpuSeconds(child.pid!) - cpuBefore) * 1000) / windowPasses; // ms
   const steady = passes.filter((p) => p.at > steadyFrom).map((p) => p.ms);
   const mem = rssMb(child.pid!);
   const refP99 = percentile(gets, 99);

@@ -13,13 +13,14 @@
  * Runs alternate (direct/router, 0%/100%) and repeat; the median of the rounds is reported.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { freePort } from '../cluster/ports.js';
+import { processCpuSeconds } from '../cluster/process.js';
 import { serializeRoutesConfig, type RoutesConfig } from '../../model-server/src/router/routes-config.js';
 
 const HERE = import.meta.dirname;
@@ -80,16 +81,6 @@ async function startHelper(file: string, args: string[]): Promise<{ url: string;
 
 const startUpstream = (version: string, factor: number) =>
   startHelper('router-upstream.ts', [version, String(factor)]);
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return NaN;
-  }
-}
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -180,7 +171,10 @@ async function main(): Promise<void> {
     rate?: number,
     mode?: LoadMode,
   ): Promise<Measured> => {
-    const cpu = () => [cpuSeconds(router.pid!), cpuSeconds(master.pid) + cpuSeconds(candidate.pid)];
+    const cpu = () => [
+      processCpuSeconds(router.pid!),
+      processCpuSeconds(master.pid) + processCpuSeconds(candidate.pid),
+    ];
     const [r0, u0] = cpu();
     const result = await load(url, connections, SECONDS, rate, mode);
     const [r1, u1] = cpu();

@@ -20,7 +20,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { sharedControlPlane } from '../cluster/index.js';
+import { processCpuSeconds, sharedControlPlane } from '../cluster/index.js';
 import { readPayload } from '../../model-server/src/diff/payloads.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -108,18 +108,12 @@ interface Measured extends LoadResult {
   cpuMicrosPerRequest: number;
 }
 
-/** CPU time (user + system) a process has used so far, in microseconds (from /proc). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // clock ticks of 10 ms
-}
-
 /** One load phase against `server`; server CPU per request is robust to a busy machine. */
 async function run(server: Server, options: LoadOptions): Promise<Measured> {
-  const before = cpuMicros(server.child.pid!);
+  const before = processCpuSeconds(server.child.pid!);
   const result = await autocannon({ duration: SECONDS, ...options });
-  const used = cpuMicros(server.child.pid!) - before;
-  return { ...result, cpuMicrosPerRequest: used / Math.max(1, result.requests.total) };
+  const used = processCpuSeconds(server.child.pid!) - before;
+  return { ...result, cpuMicrosPerRequest: (used * 1e6) / Math.max(1, result.requests.total) };
 }
 
 /** The artifact to serve: BENCH_ARTIFACT (a name in model-server/artifacts), the 600-stage model by default. */

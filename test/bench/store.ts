@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { sharedControlPlane } from '../cluster/index.js';
+import { processCpuSeconds, sharedControlPlane } from '../cluster/index.js';
 import { readPayload } from '../../model-server/src/diff/payloads.js';
 import { MIGRATIONS, quoteIdentifier } from '../../model-server/src/store/migrations.js';
 import { PgPredictionDatabase } from '../../model-server/src/store/pg-database.js';
@@ -33,18 +33,17 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** CPU seconds (user + system) used so far by every process named postgres (Linux /proc). */
 function postgresCpuSeconds(): number {
-  let ticks = 0;
+  let seconds = 0;
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let name = '';
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      name = readFileSync(`/proc/${pid}/comm`, 'utf8');
     } catch {
-      // the process ended between the listing and the read
+      continue; // the process ended between the listing and the read
     }
+    if (name === 'postgres\n') seconds += processCpuSeconds(Number(pid)) || 0;
   }
-  return ticks / 100; // clock ticks (USER_HZ 100)
+  return seconds;
 }
 
 interface Phase {
@@ -52,7 +51,7 @@ interface Phase {
   postgresMicrosPerRow: number;
 }
 
-/** Writes batches of fresh rows with `writers` concurrent writers for SECONDS. */
+/** Writes batches of fresh rows through each of `databases` at once for SECONDS. */
 async function phase(databases: PgPredictionDatabase[], makeBatch: () => PredictionRow[]): Promise<Phase> {
   for (const database of databases) await database.insertNew(makeBatch()); // connect, warm up
   const cpuBefore = postgresCpuSeconds();

@@ -12,4 +12,4 @@ export { startPostgres, type Postgres } from './postgres.js';
 export { promQuery, startPrometheus, type Prometheus, type ScrapeTarget } from './prometheus.js';
 export { sharedControlPlane, PLANE_ENV } from './shared.js';
 export { waitFor } from './wait.js';
-export { startProcess, type ManagedProcess } from './process.js';
+export { processCpuSeconds, startProcess, type ManagedProcess } from './process.js';

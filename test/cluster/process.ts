@@ -9,16 +9,26 @@ interface PidRecord {
   name: string;
 }
 
-/** Kernel start time of a process (field 22 of /proc/PID/stat), or undefined when it is gone. */
-export function processStartTime(pid: number): string | undefined {
+/** Fields 3 onwards of /proc/PID/stat (state first), or undefined when the process is gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces and parentheses: split after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** Kernel start time of a process (field 22 of /proc/PID/stat), or undefined when it is gone. */
+export function processStartTime(pid: number): string | undefined {
+  return statFields(pid)?.[19];
+}
+
+/** CPU seconds (user + system, fields 14 and 15) a process has used so far; NaN when it is gone. */
+export function processCpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : NaN; // clock ticks (USER_HZ 100)
 }
 
 export function isAlive(record: { pid: number; startTime: string }): boolean {
@@ -27,12 +37,7 @@ export function isAlive(record: { pid: number; startTime: string }): boolean {
 }
 
 function isZombie(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
+  return statFields(pid)?.[0] === 'Z';
 }
 
 /** A detached child process with its output in a log file and a pid file beside it. */
